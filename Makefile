@@ -1,0 +1,61 @@
+# SPP 2298 site. `make run` and `make test` are the two commands a newcomer needs; `make help` lists all.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (found %s); set PYTHON=..." % sys.version.split()[0])'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): install python3-venv (Debian/Ubuntu: apt-get install python3-venv)"; exit 1; }
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+.PHONY: venv
+venv: $(STAMP) ## Create .venv and install the project with its dev tools
+
+.PHONY: migrate
+migrate: venv ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+.PHONY: seed
+seed: migrate ## Load the demo content (idempotent) and ensure a local admin account
+	$(PY) manage.py seed_demo
+	$(PY) manage.py ensure_admin
+
+.PHONY: run
+run: seed ## Set everything up and serve the site on http://127.0.0.1:8000
+	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+.PHONY: lint
+lint: venv ## Ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: fmt
+fmt: venv ## Format and auto-fix with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+.PHONY: check
+check: venv ## Django system checks and the missing-migrations check
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+.PHONY: test
+test: lint check ## Lint, checks and the whole test suite (browser tests included)
+	$(VENV)/bin/pytest
+
+.PHONY: clean
+clean: ## Remove the virtualenv and local data (SQLite database, uploaded media)
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,247 @@
+import zoneinfo
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from spp_site.admin import ContentAdmin, ContentInlineMixin, PublishableAdmin, thumbnail
+
+from .forms import BulkUploadForm, SlideDeckForm
+from .models import DEFAULT_TIMEZONE, AgendaItem, Event, SlideDeck, SlideDeckVersion
+from .services import create_decks
+
+
+def _zone(name):
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        return zoneinfo.ZoneInfo(DEFAULT_TIMEZONE)
+
+
+class AgendaItemInline(ContentInlineMixin, admin.StackedInline):
+    model = AgendaItem
+    extra = 0
+    fields = [("start", "end"), "title", "kind", "speakers", "guest_speakers", "abstract"]
+    autocomplete_fields = ["speakers"]
+    classes = ["collapse"]
+
+
+class SlideDeckInline(ContentInlineMixin, admin.StackedInline):
+    model = SlideDeck
+    form = SlideDeckForm
+    extra = 0
+    fields = [
+        "title",
+        "slug",
+        "upload",
+        "file_summary",
+        "agenda_item",
+        "speakers",
+        "guest_speakers",
+        "licence",
+        "language",
+    ]
+    readonly_fields = ["file_summary"]
+    autocomplete_fields = ["speakers"]
+    prepopulated_fields = {"slug": ["title"]}
+    show_change_link = True
+
+    @admin.display(description="current file")
+    def file_summary(self, obj):
+        if not obj or not obj.file:
+            return "—"
+        return f"{obj.original_filename} ({obj.summary})"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agenda_item":
+            event_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = (
+                AgendaItem.objects.filter(event_id=event_id) if event_id else AgendaItem.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Event)
+class EventAdmin(PublishableAdmin):
+    list_display = ["title", "kind", "local_start_display", "visibility", "agenda_count", "deck_count"]
+    list_filter = ["kind", "status", ("start", admin.DateFieldListFilter)]
+    search_fields = ["title", "summary", "description", "venue_name"]
+    date_hierarchy = "start"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["projects"]
+    inlines = [AgendaItemInline, SlideDeckInline]
+    change_form_template = "admin/events/event/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "summary"]}),
+        (
+            "When",
+            {
+                "fields": ["timezone", "start", "end", "all_day"],
+                "description": "Start, end and all agenda times are in the event's time zone (chosen here). "
+                "Change the zone and save before entering times for an event abroad.",
+            },
+        ),
+        ("Where", {"fields": ["venue_name", "address", "online_url"]}),
+        ("Description", {"fields": ["description", "cover_image", "cover_alt", "projects"]}),
+        ("Registration", {"fields": ["registration_url", "registration_deadline"]}),
+        ("Publishing", {"fields": ["status", "publish_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                agenda_total=Count("agenda_items", distinct=True),
+                deck_total=Count("slide_decks", distinct=True),
+            )
+        )
+
+    @admin.display(description="starts", ordering="start")
+    def local_start_display(self, obj):
+        label = obj.local_start.strftime("%d %b %Y %H:%M")
+        return f"{label} ({obj.timezone})" if obj.shows_zone else label
+
+    @admin.display(description="agenda items", ordering="agenda_total")
+    def agenda_count(self, obj):
+        return obj.agenda_total
+
+    @admin.display(description="slide decks", ordering="deck_total")
+    def deck_count(self, obj):
+        return obj.deck_total
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Show and read every datetime on the page in the event's own time zone."""
+        if request.method == "POST" and request.POST.get("timezone"):
+            zone = _zone(request.POST["timezone"])
+        elif object_id:
+            zone = _zone(Event.objects.filter(pk=object_id).values_list("timezone", flat=True).first())
+        else:
+            zone = _zone(DEFAULT_TIMEZONE)
+        with timezone.override(zone):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/upload-slides/",
+                self.admin_site.admin_view(self.bulk_upload_view),
+                name="events_event_bulk_upload",
+            ),
+            *super().get_urls(),
+        ]
+
+    def bulk_upload_view(self, request, object_id):
+        event = get_object_or_404(Event, pk=object_id)
+        if not (self.has_change_permission(request, event) and request.user.has_perm("events.add_slidedeck")):
+            raise PermissionDenied
+        created, refused = [], []
+        if request.method == "POST":
+            form = BulkUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                created, refused = create_decks(event, form.cleaned_data["files"])
+                if created:
+                    self.message_user(request, f"{len(created)} slide deck(s) created.", messages.SUCCESS)
+                if refused:
+                    self.message_user(
+                        request, f"{len(refused)} file(s) refused; see below why.", messages.WARNING
+                    )
+                form = BulkUploadForm()
+        else:
+            form = BulkUploadForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Upload slides to “{event}”",
+            "opts": self.opts,
+            "original": event,
+            "event": event,
+            "form": form,
+            "created": created,
+            "refused": refused,
+            "media": self.media + form.media,
+            "change_url": reverse("admin:events_event_change", args=[event.pk]),
+        }
+        return TemplateResponse(request, "admin/events/event/bulk_upload.html", context)
+
+
+class VersionInline(admin.TabularInline):
+    model = SlideDeckVersion
+    extra = 0
+    can_delete = False
+    fields = [
+        "original_filename",
+        "file_type",
+        "page_count",
+        "size",
+        "uploaded_at",
+        "replaced_at",
+        "download",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="file")
+    def download(self, obj):
+        return format_html('<a href="{}">Download</a>', obj.get_absolute_url()) if obj.pk else "—"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SlideDeck)
+class SlideDeckAdmin(ContentAdmin):
+    form = SlideDeckForm
+    list_display = [
+        "thumb",
+        "title",
+        "event",
+        "file_type",
+        "page_count",
+        "size_display",
+        "download_count",
+        "uploaded_at",
+    ]
+    list_display_links = ["thumb", "title"]
+    list_filter = ["file_type", "licence", "language", "event__kind", "event"]
+    list_select_related = ["event"]
+    search_fields = ["title", "original_filename", "event__title", "speakers__last_name", "text"]
+    autocomplete_fields = ["event", "speakers"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [VersionInline]
+    readonly_fields = ["thumb_large", "file_info", "download_count", "sha256", "uploaded_at"]
+    fieldsets = [
+        (None, {"fields": ["event", "agenda_item", "title", "slug", "speakers", "guest_speakers"]}),
+        (
+            "File",
+            {"fields": ["upload", "file_info", "thumb_large", "sha256", "uploaded_at", "download_count"]},
+        ),
+        ("Rights", {"fields": ["licence", "language"]}),
+    ]
+
+    @admin.display(description="preview")
+    def thumb(self, obj):
+        return thumbnail(obj.thumbnail, alt="", size=60)
+
+    @admin.display(description="first page")
+    def thumb_large(self, obj):
+        return thumbnail(obj.thumbnail, alt="First page", size=240)
+
+    @admin.display(description="size", ordering="size")
+    def size_display(self, obj):
+        return obj.summary.split(", ")[-1] if obj.file else "—"
+
+    @admin.display(description="current file")
+    def file_info(self, obj):
+        if not obj.file:
+            return "—"
+        return format_html(
+            '{} ({}) · <a href="{}">download</a> · <a href="{}">public page</a>',
+            obj.original_filename,
+            obj.summary,
+            obj.get_download_url(),
+            obj.get_absolute_url(),
+        )

@@ -1,0 +1,129 @@
+"""Slide downloads: single files (with ranges and validators) and an event's decks as one ZIP,
+streamed in constant memory with an index of titles, speakers, licences and SHA-256 sums."""
+
+import zipfile
+from datetime import datetime
+from pathlib import PurePath
+
+from django.core.files.storage import default_storage
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import get_valid_filename
+
+from spp_site.files import CHUNK_SIZE, stored_file_response
+
+
+def document_response(request, document, *, count=None):
+    """Send a deck's (or a version's) file. `count` is called when a full download starts (not
+    for HEAD, 304 or later byte ranges): the counter holds no cookies or personal data."""
+    response = stored_file_response(
+        request,
+        default_storage,
+        document.file.name,
+        content_type=document.content_type,
+        etag=document.sha256,
+        last_modified=document.uploaded_at,
+        filename=document.original_filename or PurePath(document.file.name).name,
+        # PDFs open in the browser; presentation files are downloaded.
+        as_attachment=document.file_type != "pdf",
+    )
+    starts_at_zero = response.status_code == 200 or response.get("Content-Range", "").startswith("bytes 0-")
+    if count and request.method == "GET" and response.status_code in (200, 206) and starts_at_zero:
+        count()
+    return response
+
+
+class _Sink:
+    """A write-only, unseekable file for zipfile: it collects what zipfile writes so the
+    response can hand it on chunk by chunk."""
+
+    def __init__(self):
+        self._chunks = []
+        self._position = 0
+
+    def write(self, data):
+        self._chunks.append(bytes(data))
+        self._position += len(data)
+        return len(data)
+
+    def tell(self):
+        return self._position
+
+    def flush(self):
+        pass
+
+    def take(self) -> bytes:
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        return data
+
+
+def _unique_names(decks):
+    used, names = set(), {}
+    for deck in decks:
+        original = get_valid_filename(deck.original_filename or f"{deck.slug}.{deck.file_type}") or deck.slug
+        stem, suffix = PurePath(original).stem, PurePath(original).suffix or f".{deck.file_type}"
+        candidate, n = f"{stem}{suffix}", 2
+        while candidate.lower() in used or candidate.lower() == "index.txt":
+            candidate = f"{stem}-{n}{suffix}"
+            n += 1
+        used.add(candidate.lower())
+        names[deck.pk] = candidate
+    return names
+
+
+def index_text(event, decks, names, url) -> str:
+    lines = [
+        f"Slides of “{event.title}”",
+        url,
+        f"Downloaded {timezone.localtime():%Y-%m-%d %H:%M %Z}",
+        "",
+    ]
+    for deck in decks:
+        lines += [
+            names[deck.pk],
+            f"  Title:    {deck.title}",
+            f"  Speakers: {', '.join(deck.speaker_names()) or '—'}",
+            f"  Licence:  {deck.get_licence_display()}"
+            + (f" ({deck.licence_url})" if deck.licence_url else ""),
+            f"  SHA-256:  {deck.sha256}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _zip_stream(event, decks, url):
+    names = _unique_names(decks)
+    sink = _Sink()
+    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for deck in decks:
+            info = zipfile.ZipInfo(names[deck.pk], date_time=_zip_time(deck.uploaded_at))
+            info.compress_type = zipfile.ZIP_STORED  # slides are compressed already
+            with (
+                default_storage.open(deck.file.name, "rb") as source,
+                archive.open(info, "w", force_zip64=deck.size > 2**31) as target,
+            ):
+                for chunk in iter(lambda: source.read(CHUNK_SIZE), b""):
+                    target.write(chunk)
+                    yield sink.take()
+            yield sink.take()
+        info = zipfile.ZipInfo("index.txt", date_time=_zip_time(timezone.now()))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, index_text(event, decks, names, url).encode("utf-8"))
+    yield sink.take()
+
+
+def _zip_time(moment: datetime):
+    local = timezone.localtime(moment)
+    return (max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second)
+
+
+def zip_response(request, event, decks):
+    url = request.build_absolute_uri(event.get_absolute_url())
+    response = StreamingHttpResponse(
+        (chunk for chunk in _zip_stream(event, list(decks), url) if chunk), content_type="application/zip"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, f"{event.slug}-slides.zip")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

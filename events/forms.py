@@ -1,0 +1,83 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import SlideDeck
+from .services import attach_file
+from .uploads import ACCEPTED_TEXT, inspect_document
+
+ACCEPT_ATTRIBUTE = ".pdf,.pptx,.odp,.key"
+
+
+class SlideDeckForm(forms.ModelForm):
+    """A deck with its file: a new upload replaces the file (the old one is kept as an earlier
+    version, the deck's URL stays)."""
+
+    upload = forms.FileField(
+        label="File",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        help_text=f"{ACCEPTED_TEXT}. Uploading a new file replaces the current one; the old file is kept as an "
+        "earlier version.",
+    )
+
+    class Meta:
+        model = SlideDeck
+        fields = [
+            "event",
+            "agenda_item",
+            "title",
+            "slug",
+            "speakers",
+            "guest_speakers",
+            "licence",
+            "language",
+        ]
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        self.inspected = None
+        if upload:
+            self.inspected = inspect_document(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        missing = not self.instance.file and not cleaned.get("upload") and "upload" not in self.errors
+        if missing and (self.has_changed() or not self.empty_permitted):
+            self.add_error("upload", "Choose the slide file to upload.")
+        return cleaned
+
+    def save(self, commit=True):
+        deck = super().save(commit=False)
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            attach_file(deck, upload, self.inspected)  # stores the file and saves the deck
+        elif commit:
+            deck.save()
+        if commit:
+            self.save_m2m()
+        return deck
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files:
+            raise ValidationError("Choose one or more files.", code="required")
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class BulkUploadForm(forms.Form):
+    files = MultipleFileField(
+        label="Slide files",
+        help_text=f"Select as many files as you like ({ACCEPTED_TEXT}). Each becomes one deck, titled from "
+        "its file name; you can edit titles and speakers afterwards.",
+    )

@@ -1,0 +1,427 @@
+"""Events (annual meetings, information sessions, workshops…), their agendas and slide decks."""
+
+import uuid
+import zoneinfo
+from datetime import datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
+
+from spp_site.images import ProcessedImageField, image_size
+from spp_site.publishing import Publishable, PublishableQuerySet
+from spp_site.publishing import Status as PublishStatus
+
+DEFAULT_TIMEZONE = "Europe/Berlin"
+TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+def validate_timezone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError("Unknown time zone: %(tz)s", params={"tz": value}) from exc
+
+
+class EventQuerySet(PublishableQuerySet):
+    def upcoming(self):
+        """Published events that have not ended yet (those in progress included), soonest first."""
+        return self.published().filter(end__gte=timezone.now()).order_by("start")
+
+    def past(self):
+        return self.published().filter(end__lt=timezone.now()).order_by("-start")
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind) if kind else self
+
+
+class Event(Publishable):
+    class Kind(models.TextChoices):
+        ANNUAL_MEETING = "annual_meeting", "Annual meeting"
+        INFORMATION_SESSION = "information_session", "Information session"
+        WORKSHOP = "workshop", "Workshop"
+        SCHOOL = "school", "Summer/winter school"
+        COLLOQUIUM = "colloquium", "Colloquium"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        DRAFT = PublishStatus.DRAFT.value, PublishStatus.DRAFT.label
+        PUBLISHED = PublishStatus.PUBLISHED.value, PublishStatus.PUBLISHED.label
+        CANCELLED = "cancelled", "Cancelled (stays visible, marked as cancelled)"
+
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.CANCELLED)
+
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.WORKSHOP)
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Drafts are visible only to staff. Cancelled events stay public, clearly marked.",
+    )
+    start = models.DateTimeField(help_text="In the event's time zone.")
+    end = models.DateTimeField(help_text="In the event's time zone.")
+    all_day = models.BooleanField(
+        "all-day event", default=False, help_text="Only the dates count; times are ignored."
+    )
+    timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        choices=TIMEZONE_CHOICES,
+        default=DEFAULT_TIMEZONE,
+        validators=[validate_timezone],
+        help_text="Where the event takes place. Start, end and agenda times are entered in this zone.",
+    )
+    venue_name = models.CharField("venue", max_length=200, blank=True)
+    address = models.TextField(blank=True)
+    online_url = models.URLField("online meeting link", blank=True)
+    summary = models.CharField(max_length=300, blank=True, help_text="One line for lists and link previews.")
+    description = MarkdownxField(blank=True, help_text="Markdown; $…$ and $$…$$ for mathematics.")
+    cover_image = ProcessedImageField(upload_to="events", blank=True)
+    cover_alt = models.CharField("cover image description", max_length=200, blank=True)
+    registration_url = models.URLField("registration link", blank=True)
+    registration_deadline = models.DateTimeField(null=True, blank=True)
+    projects = models.ManyToManyField("programs.Project", blank=True, related_name="events")
+    sequence = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Revision number for calendar programs (iCalendar SEQUENCE)."
+    )
+    history = HistoricalRecords(excluded_fields=["sequence", "updated_at"])
+
+    objects = EventQuerySet.as_manager()
+
+    # Fields whose change calendar subscribers must see (iCalendar SEQUENCE goes up).
+    CALENDAR_FIELDS = (
+        "title", "start", "end", "all_day", "timezone", "venue_name", "address", "online_url",
+        "status", "summary", "description",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = "event"
+        verbose_name_plural = "events"
+        constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="event_end_after_start")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._calendar_snapshot = instance._calendar_state()
+        return instance
+
+    def _calendar_state(self):
+        return tuple(getattr(self, name, None) for name in self.CALENDAR_FIELDS)
+
+    def save(self, *args, **kwargs):
+        snapshot = getattr(self, "_calendar_snapshot", None)
+        if self.pk is not None and snapshot is not None and snapshot != self._calendar_state():
+            self.sequence += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "sequence"}
+        super().save(*args, **kwargs)
+        self._calendar_snapshot = self._calendar_state()
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end:
+            if self.all_day:
+                self.start, self.end = self._all_day_bounds()
+            if self.end < self.start:
+                errors["end"] = "The event cannot end before it starts."
+        if self.cover_image and not self.cover_alt:
+            errors["cover_alt"] = "Describe the cover image for visitors who cannot see it."
+        if self.registration_deadline and self.end and self.registration_deadline > self.end:
+            errors["registration_deadline"] = "The registration deadline is after the event has ended."
+        if errors:
+            raise ValidationError(errors)
+
+    def _all_day_bounds(self):
+        """All-day events run from 00:00 on the first day to the end of the last day, local time."""
+        tz = self.tzinfo
+        first = timezone.localtime(self.start, tz).date()
+        last = timezone.localtime(self.end, tz).date()
+        return (
+            datetime.combine(first, time.min, tzinfo=tz),
+            datetime.combine(last, time(23, 59, 59), tzinfo=tz),
+        )
+
+    # --- display helpers (in the event's own time zone) -------------------------------------
+
+    @property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.timezone or DEFAULT_TIMEZONE)
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.start, self.tzinfo)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.end, self.tzinfo)
+
+    @property
+    def first_day(self):
+        return self.local_start.date()
+
+    @property
+    def last_day(self):
+        return self.local_end.date()
+
+    @property
+    def is_multi_day(self):
+        return self.first_day != self.last_day
+
+    @property
+    def shows_zone(self):
+        return self.timezone != DEFAULT_TIMEZONE
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_past(self):
+        return self.end < timezone.now()
+
+    @property
+    def is_in_progress(self):
+        return self.start <= timezone.now() <= self.end
+
+    @property
+    def registration_open(self):
+        if not self.registration_url or self.is_cancelled or self.is_past:
+            return False
+        return self.registration_deadline is None or self.registration_deadline > timezone.now()
+
+    @property
+    def location_text(self):
+        return ", ".join(part for part in [self.venue_name, " ".join(self.address.split())] if part)
+
+    @property
+    def cover_size(self):
+        return image_size(self.cover_image.name) if self.cover_image else None
+
+    def exclusive_end_date(self):
+        """iCalendar's DTEND for all-day events is the day after the last day."""
+        return self.last_day + timedelta(days=1)
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        TALK = "talk", "Talk"
+        KEYNOTE = "keynote", "Keynote"
+        BREAK = "break", "Break"
+        POSTER_SESSION = "poster_session", "Poster session"
+        DISCUSSION = "discussion", "Discussion"
+        OTHER = "other", "Other"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda_items")
+    start = models.DateTimeField(help_text="In the event's time zone.")
+    end = models.DateTimeField(null=True, blank=True, help_text="Optional.")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
+    speakers = models.ManyToManyField("programs.Person", blank=True, related_name="agenda_items")
+    guest_speakers = models.CharField(
+        max_length=300, blank=True, help_text="Speakers who are not in the people directory, comma-separated."
+    )
+    abstract = MarkdownxField(blank=True, help_text="Markdown.")
+
+    class Meta:
+        ordering = ["start", "pk"]
+        verbose_name = "agenda item"
+        verbose_name_plural = "agenda items"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="agenda_item_end_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.event.get_absolute_url()}#agenda-{self.pk}"
+
+    def clean(self):
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "An agenda item cannot end before it starts."})
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.start, self.event.tzinfo)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.end, self.event.tzinfo) if self.end else None
+
+    @property
+    def guest_speaker_list(self):
+        return [name.strip() for name in self.guest_speakers.split(",") if name.strip()]
+
+
+class Licence(models.TextChoices):
+    CC_BY = "cc-by-4.0", "CC BY 4.0"
+    CC_BY_SA = "cc-by-sa-4.0", "CC BY-SA 4.0"
+    CC_BY_NC = "cc-by-nc-4.0", "CC BY-NC 4.0"
+    CC_BY_ND = "cc-by-nd-4.0", "CC BY-ND 4.0"
+    CC0 = "cc0-1.0", "CC0 1.0 (public domain)"
+    ALL_RIGHTS_RESERVED = "all-rights-reserved", "All rights reserved"
+
+
+LICENCE_URLS = {
+    Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
+    Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
+    Licence.CC_BY_NC: "https://creativecommons.org/licenses/by-nc/4.0/",
+    Licence.CC_BY_ND: "https://creativecommons.org/licenses/by-nd/4.0/",
+    Licence.CC0: "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    GERMAN = "de", "German"
+
+
+class DocumentType(models.TextChoices):
+    PDF = "pdf", "PDF"
+    PPTX = "pptx", "PowerPoint"
+    ODP = "odp", "OpenDocument presentation"
+    KEY = "key", "Keynote"
+
+
+CONTENT_TYPES = {
+    DocumentType.PDF: "application/pdf",
+    DocumentType.PPTX: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    DocumentType.ODP: "application/vnd.oasis.opendocument.presentation",
+    DocumentType.KEY: "application/vnd.apple.keynote",
+}
+
+
+class StoredDocument(models.Model):
+    """A stored slide file and what was learnt from it on upload (shared by decks and their versions)."""
+
+    file = models.FileField(max_length=200, editable=False)
+    original_filename = models.CharField(
+        max_length=255, editable=False, help_text="The uploaded file's name, used for downloads."
+    )
+    file_type = models.CharField(max_length=10, choices=DocumentType.choices, editable=False)
+    size = models.PositiveBigIntegerField(default=0, editable=False)
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+    page_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def content_type(self):
+        return CONTENT_TYPES[self.file_type]
+
+    @property
+    def summary(self):
+        """e.g. "PDF, 24 pages, 3.1 MB"."""
+        from django.template.defaultfilters import filesizeformat
+
+        parts = [DocumentType(self.file_type).label if self.file_type != DocumentType.PDF else "PDF"]
+        if self.page_count:
+            parts.append(f"{self.page_count} page{'s' if self.page_count != 1 else ''}")
+        parts.append(filesizeformat(self.size).replace("\xa0", " "))
+        return ", ".join(parts)
+
+
+class SlideDeckQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(event__in=Event.objects.published()).exclude(file="")
+
+    def for_listing(self):
+        return self.select_related("event", "agenda_item").prefetch_related("speakers")
+
+
+class SlideDeck(StoredDocument):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="slide_decks")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="slide_decks",
+        help_text="The talk these slides belong to (optional).",
+    )
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True, help_text="The deck's address: /slides/<slug>/.")
+    speakers = models.ManyToManyField("programs.Person", blank=True, related_name="slide_decks")
+    guest_speakers = models.CharField(
+        max_length=300, blank=True, help_text="Speakers who are not in the people directory, comma-separated."
+    )
+    licence = models.CharField(max_length=30, choices=Licence.choices, default=Licence.CC_BY)
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    thumbnail = models.ImageField(max_length=200, blank=True, editable=False)
+    text = models.TextField(
+        "extracted text", blank=True, editable=False, help_text="From the PDF, for search."
+    )
+    download_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["text", "download_count"])
+
+    objects = SlideDeckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "agenda_item__start", "title"]
+        verbose_name = "slide deck"
+        verbose_name_plural = "slide decks"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:deck-detail", kwargs={"slug": self.slug})
+
+    def get_download_url(self):
+        return reverse("events:deck-download", kwargs={"slug": self.slug})
+
+    @property
+    def licence_url(self):
+        return LICENCE_URLS.get(self.licence, "")
+
+    @property
+    def thumbnail_size(self):
+        return image_size(self.thumbnail.name) if self.thumbnail else None
+
+    @property
+    def guest_speaker_list(self):
+        return [name.strip() for name in self.guest_speakers.split(",") if name.strip()]
+
+    def speaker_names(self):
+        return [p.full_name for p in self.speakers.all()] + self.guest_speaker_list
+
+    def count_download(self):
+        SlideDeck.objects.filter(pk=self.pk).update(download_count=F("download_count") + 1)
+
+
+class SlideDeckVersion(StoredDocument):
+    """An earlier file of a deck, kept when the deck's file was replaced."""
+
+    deck = models.ForeignKey(SlideDeck, on_delete=models.CASCADE, related_name="versions")
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = "earlier version"
+        verbose_name_plural = "earlier versions"
+
+    def __str__(self):
+        return f"{self.deck} ({self.uploaded_at:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("events:version-download", kwargs={"slug": self.deck.slug, "pk": self.pk})

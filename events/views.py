@@ -1,0 +1,153 @@
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, ListView
+
+from spp_site.views import PublishedObjectMixin
+
+from . import calendar
+from .downloads import document_response, zip_response
+from .models import AgendaItem, Event, SlideDeck, SlideDeckVersion
+
+
+class EventListView(ListView):
+    """Upcoming events (including those in progress) first, then past events grouped by year."""
+
+    model = Event
+    template_name = "events/event_list.html"
+
+    def get_kind(self):
+        kind = self.request.GET.get("kind", "")
+        return kind if kind in Event.Kind.values else ""
+
+    def get_queryset(self):
+        return Event.objects.past().of_kind(self.get_kind())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kind = self.get_kind()
+        context.update(
+            kind=kind,
+            kinds=Event.Kind.choices,
+            upcoming=Event.objects.upcoming().of_kind(kind),
+            past_by_year=[
+                (year, list(events))
+                for year, events in groupby(context["object_list"], key=lambda e: e.first_day.year)
+            ],
+        )
+        return context
+
+
+class EventDetailView(PublishedObjectMixin, DetailView):
+    model = Event
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                "projects",
+                Prefetch("agenda_items", queryset=AgendaItem.objects.prefetch_related("speakers")),
+                Prefetch(
+                    "slide_decks",
+                    queryset=SlideDeck.objects.exclude(file="")
+                    .select_related("agenda_item")
+                    .prefetch_related("speakers"),
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = self.object
+        items = list(event.agenda_items.all())
+        for item in items:
+            item.event = event  # the agenda's times are shown in the event's zone without another query
+        url = self.request.build_absolute_uri(event.get_absolute_url())
+        context.update(
+            agenda_days=[
+                (day, list(group)) for day, group in groupby(items, key=lambda i: i.local_start.date())
+            ],
+            decks=event.slide_decks.all(),
+            google_calendar_url=calendar.google_calendar_url(event, url),
+            outlook_calendar_url=calendar.outlook_calendar_url(event, url),
+            news=event.news_items.published()[:5],
+        )
+        return context
+
+
+def _visible_events(request):
+    return Event.objects.visible_to(request.user)
+
+
+@require_safe
+def event_ics(request, slug):
+    event = get_object_or_404(_visible_events(request), slug=slug)
+    return _ics_response(calendar.calendar([event], request, event.title), f"{event.slug}.ics")
+
+
+@require_safe
+def calendar_feed(request, kind=None):
+    if kind is not None and kind not in Event.Kind.values:
+        raise Http404("No such kind of event.")
+    events = Event.objects.published().of_kind(kind).order_by("start")
+    name = "SPP 2298 events" + (f": {Event.Kind(kind).label}" if kind else "")
+    return _ics_response(calendar.calendar(events, request, name), None)
+
+
+def _ics_response(content: bytes, filename):
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@require_safe
+def event_slides_zip(request, slug):
+    event = get_object_or_404(_visible_events(request), slug=slug)
+    decks = (
+        event.slide_decks.exclude(file="")
+        .prefetch_related("speakers")
+        .order_by("agenda_item__start", "title")
+    )
+    if not decks:
+        raise Http404("This event has no slides.")
+    return zip_response(request, event, decks)
+
+
+def _visible_decks(request):
+    return SlideDeck.objects.filter(event__in=_visible_events(request)).exclude(file="")
+
+
+class SlideDeckDetailView(DetailView):
+    model = SlideDeck
+
+    def get_queryset(self):
+        return (
+            _visible_decks(self.request)
+            .select_related("event", "agenda_item")
+            .prefetch_related("speakers", "versions")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_preview"] = not self.object.event.is_published
+        return context
+
+
+@require_safe
+def deck_download(request, slug):
+    deck = get_object_or_404(_visible_decks(request), slug=slug)
+    return document_response(request, deck, count=deck.count_download)
+
+
+@require_safe
+def version_download(request, slug, pk):
+    version = get_object_or_404(
+        SlideDeckVersion.objects.filter(deck__in=_visible_decks(request)), deck__slug=slug, pk=pk
+    )
+    return document_response(request, version)

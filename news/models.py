@@ -1,0 +1,116 @@
+"""News: announcements, meeting reports, awards, calls and job openings."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
+
+from spp_site.images import ProcessedImageField, image_size
+from spp_site.publishing import Publishable, PublishableQuerySet
+
+
+class NewsQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        return self.select_related("author_person")
+
+    def in_category(self, category):
+        return self.filter(category=category) if category else self
+
+    def in_year(self, year):
+        """Items published in `year` (Europe/Berlin calendar year)."""
+        return self.filter(publish_at__year=year)
+
+    def featured(self):
+        return self.published().filter(featured=True)
+
+
+class NewsItem(Publishable):
+    class Category(models.TextChoices):
+        ANNOUNCEMENT = "announcement", "Announcement"
+        MEETING_REPORT = "meeting-report", "Meeting report"
+        AWARD = "award", "Award"
+        CALL = "call", "Call"
+        JOB = "job", "Job opening"
+        OTHER = "other", "Other"
+
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    teaser = models.TextField(
+        max_length=400,
+        help_text="Plain text, one or two sentences: shown in lists, feeds and link previews.",
+    )
+    body = MarkdownxField(help_text="Markdown; $…$ and $$…$$ for mathematics; paste or drop images.")
+    cover_image = ProcessedImageField(upload_to="news", blank=True)
+    cover_alt = models.CharField(
+        "cover image description",
+        max_length=200,
+        blank=True,
+        help_text="Required when there is a cover image.",
+    )
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.ANNOUNCEMENT)
+    author_person = models.ForeignKey(
+        "programs.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="news_items",
+        verbose_name="author",
+        help_text="Shown as the author. Leave empty to sign as the coordination office.",
+    )
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="created by",
+    )
+    featured = models.BooleanField("featured on the home page", default=False)
+    expires_on = models.DateField(
+        "closes on",
+        null=True,
+        blank=True,
+        help_text="For job openings and calls: after this day the item is listed as closed (it stays visible).",
+    )
+    related_events = models.ManyToManyField("events.Event", blank=True, related_name="news_items")
+    related_projects = models.ManyToManyField("programs.Project", blank=True, related_name="news_items")
+    history = HistoricalRecords()
+
+    objects = NewsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        get_latest_by = "publish_at"
+        verbose_name = "news item"
+        verbose_name_plural = "news items"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "news:detail", kwargs={"year": timezone.localtime(self.publish_at).year, "slug": self.slug}
+        )
+
+    def clean(self):
+        if self.cover_image and not self.cover_alt:
+            raise ValidationError({"cover_alt": "Describe the cover image for visitors who cannot see it."})
+
+    @property
+    def is_closed(self):
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+    @property
+    def cover_size(self):
+        return image_size(self.cover_image.name) if self.cover_image else None
+
+    @property
+    def author_name(self):
+        return self.author_person.display_name if self.author_person else ""

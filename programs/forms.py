@@ -1,0 +1,37 @@
+from django import forms
+
+from .models import FundingPhase, Institution, ResearchPerspective
+
+
+class ProjectFilterForm(forms.Form):
+    """The project list's filters: plain GET parameters, so a filtered list is a bookmarkable URL."""
+
+    perspective = forms.ModelChoiceField(
+        ResearchPerspective.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All perspectives",
+    )
+    phase = forms.ModelChoiceField(
+        FundingPhase.objects.all(), to_field_name="number", required=False, empty_label="All phases"
+    )
+    institution = forms.ModelChoiceField(
+        Institution.objects.with_projects().order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="All institutions",
+    )
+
+    def filters(self):
+        """The valid filters (an unknown value is ignored rather than an error)."""
+        self.is_valid()  # fills cleaned_data with the fields that are valid
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class PersonFilterForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        Institution.objects.filter(people__isnull=False).distinct().order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="All institutions",
+    )

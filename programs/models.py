@@ -1,0 +1,527 @@
+"""The program itself: perspectives, phases, institutions, people, projects, calls, pages, settings."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
+
+from spp_site.images import ProcessedImageField
+from spp_site.publishing import Publishable, PublishableQuerySet
+
+from .validators import normalize_orcid, validate_gepris_id, validate_orcid
+
+RESERVED_PAGE_SLUGS = {
+    "admin", "apply", "events", "media", "news", "people", "projects", "research", "slides", "static",
+    "institutions", "feeds", "calendar", "search", "sitemap", "robots", "favicon",
+}  # fmt: skip
+
+
+class ResearchPerspective(models.Model):
+    number = models.PositiveSmallIntegerField(
+        unique=True, help_text="Display order and number of the perspective (1, 2, 3)."
+    )
+    title = models.CharField(max_length=200, help_text="For example “Statistical perspective”.")
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.CharField(max_length=300, help_text="One line, shown on the home page and in lists.")
+    body = MarkdownxField(blank=True, help_text="Markdown; $…$ and $$…$$ for mathematics.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "research perspective"
+        verbose_name_plural = "research perspectives"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programs:perspective-detail", kwargs={"slug": self.slug})
+
+
+class FundingPhase(models.Model):
+    number = models.PositiveSmallIntegerField(
+        unique=True, help_text="1 for the first funding period, 2 for the second."
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    dfg_project_number = models.CharField(
+        "DFG project number", max_length=20, blank=True, validators=[validate_gepris_id]
+    )
+    description = models.TextField(blank=True, help_text="A sentence or two, plain text.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "funding phase"
+        verbose_name_plural = "funding phases"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="phase_end_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"Phase {self.number} ({self.start_date.year}–{self.end_date.year})"
+
+    def get_absolute_url(self):
+        return reverse("programs:project-list") + f"?phase={self.number}"
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The phase cannot end before it starts."})
+
+    @property
+    def gepris_url(self):
+        return (
+            f"https://gepris.dfg.de/gepris/projekt/{self.dfg_project_number}"
+            if self.dfg_project_number
+            else ""
+        )
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def with_projects(self):
+        return self.filter(projects__isnull=False).distinct()
+
+    def on_map(self):
+        return self.with_projects().exclude(latitude=None).exclude(longitude=None)
+
+
+class Institution(models.Model):
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", "University"
+        INSTITUTE = "institute", "Research institute"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, blank=True, help_text="For example “LMU Munich”.")
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UNIVERSITY)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100, default="Germany")
+    website = models.URLField(blank=True)
+    latitude = models.DecimalField(
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="Degrees north, −90 to 90 (main campus, 3 decimals), for the map.",
+    )
+    longitude = models.DecimalField(
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text="Degrees east, −180 to 180.",
+    )
+    history = HistoricalRecords()
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "institution"
+        verbose_name_plural = "institutions"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="institution_latitude",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="institution_longitude",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programs:project-list") + f"?institution={self.slug}"
+
+    @property
+    def label(self):
+        return self.short_name or self.name
+
+
+class Role(models.TextChoices):
+    """What a person is in the program (a person can hold several). Order = directory order."""
+
+    COORDINATOR = "coordinator", "Coordinator"
+    COORDINATION_TEAM = "coordination_team", "Coordination team"
+    PRINCIPAL_INVESTIGATOR = "principal_investigator", "Principal investigator"
+    MERCATOR_FELLOW = "mercator_fellow", "Mercator fellow"
+    COMMITTEE = "committee", "Committee member"
+    RESEARCHER = "researcher", "Researcher"
+
+
+ROLE_PLURALS = {
+    Role.COORDINATOR: "Coordinator",
+    Role.COORDINATION_TEAM: "Coordination team",
+    Role.PRINCIPAL_INVESTIGATOR: "Principal investigators",
+    Role.MERCATOR_FELLOW: "Mercator fellows",
+    Role.COMMITTEE: "Committee members",
+    Role.RESEARCHER: "Researchers",
+}
+
+
+class PersonQuerySet(models.QuerySet):
+    def with_role(self, role):
+        """People holding `role`; principal investigators also follow from project memberships."""
+        condition = Q(roles__role=role)
+        if role == Role.PRINCIPAL_INVESTIGATOR:
+            condition |= Q(memberships__role=ProjectMembership.Role.PRINCIPAL_INVESTIGATOR)
+        return self.filter(condition).distinct()
+
+    def principal_investigators(self):
+        return self.filter(memberships__role=ProjectMembership.Role.PRINCIPAL_INVESTIGATOR).distinct()
+
+
+class Person(models.Model):
+    title = models.CharField(
+        "academic title", max_length=50, blank=True, help_text="For example “Prof. Dr.”."
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=120, unique=True)
+    affiliation = models.ForeignKey(
+        Institution, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    photo = ProcessedImageField(
+        upload_to="people",
+        blank=True,
+        max_dimension=1200,
+        help_text="JPEG, PNG or WebP. Location data and other metadata are removed on upload.",
+    )
+    photo_alt = models.CharField(
+        "photo description",
+        max_length=200,
+        blank=True,
+        help_text="Alternative text for the photo. Leave empty to use “Portrait of <name>”.",
+    )
+    orcid = models.CharField(
+        "ORCID iD",
+        max_length=19,
+        blank=True,
+        validators=[validate_orcid],
+        help_text="16 characters, e.g. 0000-0002-1825-0097 (the orcid.org URL is accepted too).",
+    )
+    website = models.URLField(blank=True)
+    email = models.EmailField(
+        "public e-mail",
+        blank=True,
+        help_text="Shown on the public page (protected against simple address harvesters). Leave empty to hide.",
+    )
+    bio = MarkdownxField("biography", blank=True, help_text="Markdown.")
+    history = HistoricalRecords()
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = "person"
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("programs:person-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.orcid = normalize_orcid(self.orcid)
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def display_name(self):
+        return f"{self.title} {self.full_name}".strip()
+
+    @property
+    def photo_description(self):
+        return self.photo_alt or f"Portrait of {self.full_name}"
+
+    @property
+    def orcid_url(self):
+        return f"https://orcid.org/{self.orcid}" if self.orcid else ""
+
+
+class PersonRole(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=30, choices=Role.choices)
+
+    class Meta:
+        ordering = ["person", "role"]
+        verbose_name = "role"
+        verbose_name_plural = "roles"
+        constraints = [models.UniqueConstraint(fields=["person", "role"], name="unique_person_role")]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_role_display()}"
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.prefetch_related(
+            "perspectives",
+            "phases",
+            "institutions",
+            models.Prefetch(
+                "memberships",
+                queryset=ProjectMembership.objects.filter(
+                    role=ProjectMembership.Role.PRINCIPAL_INVESTIGATOR
+                ).select_related("person"),
+                to_attr="pi_memberships",
+            ),
+        )
+
+    def filter_by(self, perspective=None, phase=None, institution=None):
+        qs = self
+        if perspective:
+            qs = qs.filter(perspectives=perspective)
+        if phase:
+            qs = qs.filter(phases=phase)
+        if institution:
+            qs = qs.filter(institutions=institution)
+        return qs.distinct() if (perspective or phase or institution) else qs
+
+
+class Project(models.Model):
+    title = models.CharField(max_length=300)
+    acronym = models.CharField(max_length=40, blank=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    perspectives = models.ManyToManyField(ResearchPerspective, related_name="projects")
+    phases = models.ManyToManyField(FundingPhase, related_name="projects", blank=True)
+    institutions = models.ManyToManyField(Institution, related_name="projects", blank=True)
+    members = models.ManyToManyField(Person, through="ProjectMembership", related_name="projects")
+    abstract = MarkdownxField(blank=True, help_text="Markdown; $…$ and $$…$$ for mathematics.")
+    gepris_id = models.CharField(
+        "GEPRIS number",
+        max_length=12,
+        blank=True,
+        validators=[validate_gepris_id],
+        help_text="The DFG's project number; the GEPRIS link is built from it.",
+    )
+    website = models.URLField(blank=True)
+    image = ProcessedImageField(upload_to="projects", blank=True)
+    image_alt = models.CharField(
+        "image description", max_length=200, blank=True, help_text="Required when there is an image."
+    )
+    history = HistoricalRecords()
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "project"
+        verbose_name_plural = "projects"
+
+    def __str__(self):
+        return f"{self.title} ({self.acronym})" if self.acronym else self.title
+
+    def get_absolute_url(self):
+        return reverse("programs:project-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.image and not self.image_alt:
+            raise ValidationError({"image_alt": "Describe the image for visitors who cannot see it."})
+
+    @property
+    def gepris_url(self):
+        return f"https://gepris.dfg.de/gepris/projekt/{self.gepris_id}" if self.gepris_id else ""
+
+
+class ProjectMembership(models.Model):
+    class Role(models.TextChoices):
+        PRINCIPAL_INVESTIGATOR = "principal_investigator", "Principal investigator"
+        RESEARCHER = "researcher", "Researcher"
+        ASSOCIATED = "associated", "Associated member"
+        MERCATOR_FELLOW = "mercator_fellow", "Mercator fellow"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=30, choices=Role.choices, default=Role.PRINCIPAL_INVESTIGATOR)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Members are listed by this number.")
+
+    class Meta:
+        ordering = ["order", "person__last_name"]
+        verbose_name = "project member"
+        verbose_name_plural = "project members"
+        constraints = [models.UniqueConstraint(fields=["project", "person"], name="unique_project_member")]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_role_display()} ({self.project})"
+
+
+class CallQuerySet(PublishableQuerySet):
+    def open(self):
+        now = timezone.now()
+        return self.published().filter(opens_on__lte=timezone.localdate(now), deadline__gt=now)
+
+    def current(self):
+        """The open call (the one closing soonest), else the most recent published call, else None."""
+        return self.open().order_by("deadline").first() or self.published().order_by("-deadline").first()
+
+
+class Call(Publishable):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    phase = models.ForeignKey(
+        FundingPhase, on_delete=models.SET_NULL, null=True, blank=True, related_name="calls"
+    )
+    opens_on = models.DateField("opens on", help_text="First day proposals can be submitted.")
+    deadline = models.DateTimeField(
+        help_text="Proposal deadline, in the Europe/Berlin time zone (e.g. 23:59 on the last day)."
+    )
+    summary = models.CharField(max_length=300, blank=True, help_text="One line, shown on the home page.")
+    body = MarkdownxField(help_text="Eligibility, how to submit, contacts. Markdown.")
+    info_sessions = models.ManyToManyField(
+        "events.Event",
+        blank=True,
+        related_name="calls",
+        help_text="Information sessions about this call; their slides appear on the Apply page.",
+    )
+    history = HistoricalRecords()
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-deadline"]
+        verbose_name = "call"
+        verbose_name_plural = "calls"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programs:call-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.opens_on and self.deadline and timezone.localdate(self.deadline) < self.opens_on:
+            raise ValidationError({"deadline": "The deadline cannot be before the call opens."})
+
+    @property
+    def has_closed(self):
+        return self.deadline <= timezone.now()
+
+    @property
+    def is_open(self):
+        now = timezone.now()
+        return self.is_published and self.opens_on <= timezone.localdate(now) and self.deadline > now
+
+
+class FAQItem(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="faq_items")
+    question = models.CharField(max_length=300)
+    answer = MarkdownxField(help_text="Markdown.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "FAQ item"
+        verbose_name_plural = "FAQ items"
+
+    def __str__(self):
+        return self.question
+
+
+class PageQuerySet(PublishableQuerySet):
+    def in_menu(self):
+        return self.published().filter(show_in_menu=True)
+
+    def in_footer(self):
+        return self.published().filter(show_in_footer=True)
+
+
+class Page(Publishable):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="The page's address: /<slug>/. Some words are reserved for the site.",
+    )
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="One sentence for search engines and link previews."
+    )
+    body = MarkdownxField(help_text="Markdown; $…$ and $$…$$ for mathematics.")
+    show_in_menu = models.BooleanField("show in the main menu", default=False)
+    show_in_footer = models.BooleanField("show in the footer", default=False)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position in menu and footer.")
+    history = HistoricalRecords()
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name = "page"
+        verbose_name_plural = "pages"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programs:page", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.slug in RESERVED_PAGE_SLUGS:
+            raise ValidationError(
+                {"slug": f"“{self.slug}” is used by the site itself; choose another address."}
+            )
+
+
+class SiteSettings(models.Model):
+    """The one row of site-wide settings (program name, contact, logo)."""
+
+    program_name = models.CharField(max_length=200, default="Theoretical Foundations of Deep Learning")
+    short_name = models.CharField(max_length=40, default="SPP 2298")
+    tagline = models.CharField(max_length=300, blank=True)
+    dfg_number = models.CharField(
+        "DFG project number", max_length=20, blank=True, validators=[validate_gepris_id]
+    )
+    contact_email = models.EmailField("contact e-mail", blank=True)
+    coordinating_institution = models.ForeignKey(
+        Institution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    logo = ProcessedImageField(upload_to="site", blank=True, max_dimension=800)
+    logo_alt = models.CharField("logo description", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+
+    def __str__(self):
+        return "Site settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("programs:home")
+
+    @classmethod
+    def load(cls):
+        obj = cls.objects.select_related("coordinating_institution").filter(pk=1).first()
+        return obj or cls(pk=1)
+
+    @property
+    def gepris_url(self):
+        return f"https://gepris.dfg.de/gepris/projekt/{self.dfg_number}" if self.dfg_number else ""
+
+
+def headline_numbers():
+    """The home page's figures, counted live from the data."""
+    return {
+        "projects": Project.objects.count(),
+        "principal_investigators": Person.objects.principal_investigators().count(),
+        "universities": Institution.objects.filter(kind=Institution.Kind.UNIVERSITY).with_projects().count(),
+    }

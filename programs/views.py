@@ -1,0 +1,211 @@
+from django.db.models import Prefetch
+from django.views.generic import DetailView, ListView, TemplateView
+
+from events.models import AgendaItem, Event, SlideDeck
+from news.models import NewsItem
+from spp_site.views import PublishedObjectMixin
+
+from . import map as germany_map
+from .forms import PersonFilterForm, ProjectFilterForm
+from .models import (
+    ROLE_PLURALS,
+    Call,
+    Institution,
+    Page,
+    Person,
+    Project,
+    ProjectMembership,
+    ResearchPerspective,
+    Role,
+    headline_numbers,
+)
+
+
+class HomeView(TemplateView):
+    template_name = "programs/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        featured = list(NewsItem.objects.featured().for_listing()[:1])
+        latest = NewsItem.objects.published().for_listing().exclude(pk__in=[n.pk for n in featured])[:3]
+        context.update(
+            numbers=headline_numbers(),
+            perspectives=ResearchPerspective.objects.all(),
+            map=germany_map.build(Institution.objects.on_map()),
+            upcoming_events=Event.objects.upcoming()[:3],
+            featured_news=featured,
+            latest_news=latest,
+            open_call=Call.objects.open().order_by("deadline").first(),
+        )
+        return context
+
+
+class PerspectiveListView(ListView):
+    model = ResearchPerspective
+    template_name = "programs/perspective_list.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("projects", queryset=Project.objects.order_by("title")))
+        )
+
+
+class PerspectiveDetailView(DetailView):
+    model = ResearchPerspective
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["projects"] = self.object.projects.for_listing().order_by("title")
+        return context
+
+
+class ProjectListView(ListView):
+    model = Project
+    paginate_by = 12
+
+    def get_queryset(self):
+        self.filter_form = ProjectFilterForm(self.request.GET or None)
+        self.active_filters = self.filter_form.filters() if self.request.GET else {}
+        return Project.objects.filter_by(**self.active_filters).for_listing().order_by("title")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter_form=self.filter_form, active_filters=self.active_filters, querystring=query.urlencode()
+        )
+        return context
+
+
+class ProjectDetailView(DetailView):
+    model = Project
+
+    def get_queryset(self):
+        return Project.objects.prefetch_related(
+            "perspectives",
+            "phases",
+            "institutions",
+            Prefetch(
+                "memberships",
+                queryset=ProjectMembership.objects.select_related("person", "person__affiliation"),
+            ),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project = self.object
+        member_ids = [m.person_id for m in project.memberships.all()]
+        context.update(
+            events=project.events.published().order_by("-start"),
+            talks=AgendaItem.objects.filter(speakers__in=member_ids, event__in=Event.objects.published())
+            .distinct()
+            .select_related("event")
+            .prefetch_related("speakers")
+            .order_by("-start"),
+            decks=SlideDeck.objects.public()
+            .filter(speakers__in=member_ids)
+            .distinct()
+            .for_listing()
+            .order_by("-event__start", "title"),
+            news=project.news_items.published().order_by("-publish_at")[:5],
+        )
+        return context
+
+
+class PersonListView(ListView):
+    model = Person
+    template_name = "programs/person_list.html"
+
+    def get_queryset(self):
+        self.filter_form = PersonFilterForm(self.request.GET or None)
+        self.filter_form.is_valid()
+        institution = getattr(self.filter_form, "cleaned_data", {}).get("institution")
+        qs = Person.objects.select_related("affiliation").prefetch_related("roles", "memberships")
+        return qs.filter(affiliation=institution) if institution else qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        groups = {role: [] for role in Role}
+        for person in context["object_list"]:
+            roles = {r.role for r in person.roles.all()}
+            if any(m.role == ProjectMembership.Role.PRINCIPAL_INVESTIGATOR for m in person.memberships.all()):
+                roles.add(Role.PRINCIPAL_INVESTIGATOR)
+            for role in roles:
+                groups[Role(role)].append(person)
+        context["groups"] = [
+            {
+                "role": role,
+                "slug": role.value.replace("_", "-"),
+                "title": ROLE_PLURALS[role],
+                "people": people,
+            }
+            for role, people in groups.items()
+            if people
+        ]
+        context["filter_form"] = self.filter_form
+        return context
+
+
+class PersonDetailView(DetailView):
+    model = Person
+
+    def get_queryset(self):
+        return Person.objects.select_related("affiliation").prefetch_related("roles")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.object
+        context.update(
+            memberships=person.memberships.select_related("project").order_by("project__title"),
+            talks=AgendaItem.objects.filter(speakers=person, event__in=Event.objects.published())
+            .select_related("event")
+            .order_by("-start"),
+            decks=person.slide_decks.public().for_listing().order_by("-event__start"),
+            news=person.news_items.published()[:5],
+        )
+        return context
+
+
+class ApplyView(TemplateView):
+    """The current call (or, while none is open, the most recent one) with its FAQ and the
+    information sessions' slides."""
+
+    template_name = "programs/apply.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        call = Call.objects.current()
+        context["call"] = call
+        context["earlier_calls"] = Call.objects.published().exclude(pk=call.pk if call else None)
+        context.update(call_context(call))
+        return context
+
+
+def call_context(call):
+    if call is None:
+        return {}
+    sessions = call.info_sessions.published().order_by("start")
+    return {
+        "faq_items": call.faq_items.all(),
+        "info_sessions": sessions,
+        "info_decks": SlideDeck.objects.public().filter(event__in=sessions).for_listing(),
+    }
+
+
+class CallDetailView(PublishedObjectMixin, DetailView):
+    model = Call
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("phase")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(call_context(self.object))
+        return context
+
+
+class PageView(PublishedObjectMixin, DetailView):
+    model = Page

@@ -1,0 +1,142 @@
+"""Admin building blocks shared by every app, and the admin of the shared models."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db import models
+from django.utils import timezone
+from django.utils.html import format_html
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
+from simple_history.admin import SimpleHistoryAdmin
+
+from .images import image_size, rendition_name
+from .models import MarkdownImage, OldUrl
+from .publishing import Status
+
+
+class ZonedSplitDateTime(AdminSplitDateTime):
+    """Date and time inputs that say which time zone the time is in (the active zone: the site's,
+    or the event's own zone on event pages)."""
+
+    template_name = "admin/widgets/split_datetime_tz.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["zone"] = timezone.get_current_timezone_name()
+        return context
+
+
+class MarkdownPreviewWidget(AdminMarkdownxWidget):
+    """django-markdownx's editor with its live preview styled like the public pages."""
+
+    class Media:
+        css = {"all": ["markdownx/admin/css/markdownx.min.css", "css/site.css", "admin/spp-admin.css"]}
+        js = ["markdownx/js/markdownx.min.js", "admin/spp-admin.js"]
+
+
+FORMFIELD_OVERRIDES = {
+    MarkdownxField: {"widget": MarkdownPreviewWidget},
+    models.DateTimeField: {"widget": ZonedSplitDateTime},
+}
+
+
+def thumbnail(field_file, alt="", size=64):
+    """A small preview <img> for change lists (the smallest rendition of a processed image)."""
+    if not field_file:
+        return "—"
+    dims = image_size(field_file.name)
+    url = (
+        field_file.storage.url(rendition_name(field_file.name, 320))
+        if dims and dims[0] > 320
+        else field_file.url
+    )
+    height = round(size * dims[1] / dims[0]) if dims else size
+    return format_html(
+        '<img src="{}" alt="{}" width="{}" height="{}" class="admin-thumb">', url, alt, size, height
+    )
+
+
+class ContentAdmin(SimpleHistoryAdmin):
+    """Base for every content admin: Markdown with live preview, time-zone-labelled datetimes,
+    and the change history (who, when, what) with restore."""
+
+    formfield_overrides = FORMFIELD_OVERRIDES
+    save_on_top = True
+
+
+class ContentInlineMixin:
+    formfield_overrides = FORMFIELD_OVERRIDES
+
+
+class PublishableAdmin(ContentAdmin):
+    """Adds the publishing rule's state to list pages, with bulk publish/unpublish actions."""
+
+    actions = ["publish_now", "make_draft"]
+    list_filter = ["status"]
+    date_hierarchy = "publish_at"
+
+    @admin.display(description="visibility", ordering="publish_at")
+    def visibility(self, obj):
+        if obj.status == Status.DRAFT:
+            return format_html('<span class="spp-state spp-draft">Draft</span>')
+        if obj.is_scheduled:
+            when = timezone.localtime(obj.publish_at).strftime("%d %b %Y %H:%M")
+            return format_html('<span class="spp-state spp-scheduled">Scheduled · {}</span>', when)
+        return format_html('<span class="spp-state spp-live">{}</span>', obj.get_status_display())
+
+    @admin.action(description="Publish selected items now", permissions=["change"])
+    def publish_now(self, request, queryset):
+        count = 0
+        for obj in queryset:  # save() each, so history and URL tracking see the change
+            obj.status = Status.PUBLISHED
+            obj.publish_at = min(obj.publish_at, timezone.now())
+            obj.save()
+            count += 1
+        self.message_user(request, f"{count} item(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Turn selected items into drafts", permissions=["change"])
+    def make_draft(self, request, queryset):
+        count = 0
+        for obj in queryset:
+            obj.status = Status.DRAFT
+            obj.save()
+            count += 1
+        self.message_user(request, f"{count} item(s) are drafts now.", messages.SUCCESS)
+
+
+@admin.register(OldUrl)
+class OldUrlAdmin(admin.ModelAdmin):
+    list_display = ["path", "target_link", "content_type", "created_at"]
+    list_filter = ["content_type"]
+    search_fields = ["path"]
+    readonly_fields = ["path", "content_type", "object_id", "created_at"]
+
+    @admin.display(description="redirects to")
+    def target_link(self, obj):
+        target = obj.target
+        if target is None:
+            return "— (item deleted)"
+        url = target.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(MarkdownImage)
+class MarkdownImageAdmin(admin.ModelAdmin):
+    list_display = ["preview", "original_filename", "uploaded_by", "uploaded_at", "markdown_code"]
+    readonly_fields = ["preview", "original_filename", "uploaded_by", "uploaded_at", "markdown_code"]
+    search_fields = ["original_filename"]
+    date_hierarchy = "uploaded_at"
+
+    @admin.display(description="image")
+    def preview(self, obj):
+        return thumbnail(obj.image, alt=obj.original_filename, size=96)
+
+    @admin.display(description="Markdown to paste")
+    def markdown_code(self, obj):
+        return format_html("<code>{}</code>", obj.markdown)
+
+    def has_add_permission(self, request):
+        return False  # images come in by drag-and-drop or paste in a Markdown field

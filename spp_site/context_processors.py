@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.db.models import Q
+
+from programs.models import Page, SiteSettings
+
+MAIN_MENU = [
+    ("programs:home", "Home"),
+    ("programs:perspective-list", "Research"),
+    ("programs:project-list", "Projects"),
+    ("programs:person-list", "People"),
+    ("events:list", "Events"),
+    ("news:list", "News"),
+    ("programs:apply", "Apply"),
+]
+
+
+def site(request):
+    """Site settings, menus and footer links for base.html (two small queries per page)."""
+    pages = list(Page.objects.published().filter(Q(show_in_menu=True) | Q(show_in_footer=True)))
+    return {
+        "site_settings": SiteSettings.load(),
+        "main_menu": MAIN_MENU,
+        "menu_pages": [p for p in pages if p.show_in_menu],
+        "footer_pages": [p for p in pages if p.show_in_footer],
+        "debug": settings.DEBUG,
+    }

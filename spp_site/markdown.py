@@ -1,0 +1,203 @@
+"""The one Markdown renderer of the site.
+
+Every long text an editor writes (public pages, feeds, and the admin's live preview through
+django-markdownx's MARKDOWNX_MARKDOWNIFY_FUNCTION) goes through `render_markdown`:
+Python-Markdown, LaTeX to MathML for `$...$` and `$$...$$`, then nh3 sanitising with an
+allow-list. Templates use the `|markdown` filter, never `|safe` on editor input.
+"""
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import latex2mathml.converter
+import markdown
+import markdown.extensions.toc
+import markdown.util
+import nh3
+from django.conf import settings
+from django.utils.safestring import SafeString, mark_safe
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+# --- allow-list -------------------------------------------------------------------------------
+
+HTML_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+    "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+
+MATHML_TAGS = {
+    "math", "annotation", "menclose", "merror", "mfrac", "mi", "mmultiscripts", "mn", "mo", "mover",
+    "mpadded", "mphantom", "mprescripts", "mroot", "mrow", "ms", "mspace", "msqrt", "mstyle", "msub",
+    "msubsup", "msup", "mtable", "mtd", "mtext", "mtr", "munder", "munderover", "none", "semantics",
+}  # fmt: skip
+
+MATHML_ATTRIBUTES = {
+    "accent", "accentunder", "columnalign", "columnlines", "columnspacing", "depth", "display",
+    "displaystyle", "encoding", "fence", "form", "frame", "height", "largeop", "linethickness",
+    "lspace", "mathvariant", "maxsize", "minsize", "movablelimits", "notation", "rowalign",
+    "rowlines", "rowspacing", "rspace", "scriptlevel", "separator", "stretchy", "symmetric", "width",
+    "xmlns",
+}  # fmt: skip
+
+ATTRIBUTES = {
+    "*": {"id", "title", "lang"},
+    "a": {"href"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "code": {"class"},
+    "span": {"class"},
+    "div": {"class"},
+    **{tag: set(MATHML_ATTRIBUTES) for tag in MATHML_TAGS},
+}
+
+URL_SCHEMES = {"http", "https", "mailto"}
+
+# Uploaded images carry their pixel size in the file name ("...-1200x800.webp"; see spp_site.images),
+# so the renderer can give every <img> explicit width and height without touching storage.
+_SIZE_IN_NAME = re.compile(r"-(\d{1,5})x(\d{1,5})\.[a-z0-9]+$", re.IGNORECASE)
+
+
+# --- mathematics ------------------------------------------------------------------------------
+
+
+def latex_to_mathml(source: str, display: bool) -> str | None:
+    """MathML for a LaTeX formula, or None if latex2mathml cannot read it."""
+    try:
+        return latex2mathml.converter.convert(source, display="block" if display else "inline")
+    except Exception:  # latex2mathml raises many different exception types for bad input
+        return None
+
+
+class _MathProcessor(InlineProcessor):
+    def __init__(self, pattern, md, display):
+        super().__init__(pattern, md)
+        self.display = display
+
+    def handleMatch(self, m, data):
+        source = m.group(1)
+        mathml = latex_to_mathml(source.strip(), self.display)
+        if mathml is None:
+            # Unreadable LaTeX: show the source as code instead of breaking the page.
+            el = etree.Element("code")
+            el.set("class", "math-error")
+            el.set("title", "This formula could not be rendered")
+            delimiter = "$$" if self.display else "$"
+            el.text = markdown.util.AtomicString(f"{delimiter}{source}{delimiter}")
+            return el, m.start(0), m.end(0)
+        if self.display:
+            mathml = f'<div class="math-display">{mathml}</div>'
+        return self.md.htmlStash.store(mathml), m.start(0), m.end(0)
+
+
+# $$...$$ may span lines. Inline $...$ follows pandoc's rule so prices such as "$5 and $10" stay text:
+# no space after the opening or before the closing dollar, and no digit right after the closing one.
+DISPLAY_MATH = r"(?<![\\$])\$\$(.+?)\$\$"
+INLINE_MATH = r"(?<![\\$])\$(?![\s$])((?:\\.|[^$\\\n])+?)(?<!\s)\$(?!\d)"
+
+
+class MathExtension(Extension):
+    def extendMarkdown(self, md):
+        md.ESCAPED_CHARS.append("$")
+        # Priorities: after code spans (190) so `$x$` inside backticks stays literal, before escapes (180).
+        md.inlinePatterns.register(_MathProcessor(DISPLAY_MATH, md, display=True), "math_display", 186)
+        md.inlinePatterns.register(_MathProcessor(INLINE_MATH, md, display=False), "math_inline", 185)
+
+
+# --- images -----------------------------------------------------------------------------------
+
+
+class _ImageTreeprocessor(Treeprocessor):
+    """Lazy-load images, size uploaded ones, and never embed third-party images (GDPR: no request
+    to another host); those become a plain link to the image instead."""
+
+    def run(self, root):
+        for parent in root.iter():
+            for index, el in enumerate(list(parent)):
+                if el.tag != "img":
+                    continue
+                src = el.get("src", "")
+                if _is_external(src):
+                    link = etree.Element("a", {"href": src})
+                    link.text = el.get("alt") or src
+                    link.tail = el.tail
+                    parent.remove(el)
+                    parent.insert(index, link)
+                    continue
+                el.set("loading", "lazy")
+                el.set("decoding", "async")
+                el.set("alt", el.get("alt", ""))
+                size = _SIZE_IN_NAME.search(urlsplit(src).path)
+                if size:
+                    el.set("width", size.group(1))
+                    el.set("height", size.group(2))
+
+
+def _is_external(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme or parts.netloc) and not url.startswith(settings.MEDIA_URL)
+
+
+class ImageExtension(Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_ImageTreeprocessor(md), "spp_images", 5)
+
+
+# --- public API -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _extensions():
+    return [
+        "markdown.extensions.tables",
+        "markdown.extensions.fenced_code",
+        "markdown.extensions.sane_lists",
+        "markdown.extensions.smarty",
+        # Editors' "# Heading" becomes <h2>: the page title is the only <h1>.
+        markdown.extensions.toc.TocExtension(baselevel=2, permalink=False),
+        MathExtension(),
+        ImageExtension(),
+    ]
+
+
+def sanitize_html(markup: str) -> str:
+    return nh3.clean(
+        markup,
+        tags=HTML_TAGS | MATHML_TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def render_markdown(text: str | None) -> SafeString:
+    """Editor Markdown (with LaTeX) to sanitised HTML, safe to insert into a page."""
+    if not text:
+        return mark_safe("")
+    md = markdown.Markdown(extensions=_extensions(), output_format="html")
+    return mark_safe(sanitize_html(md.convert(text)))
+
+
+def markdown_to_text(text: str | None) -> str:
+    """Plain text of a Markdown field (for meta descriptions and search), tags removed."""
+    rendered = render_markdown(text)
+    return " ".join(html.unescape(nh3.clean(rendered, tags=set())).split())
+
+
+_RELATIVE_URL = re.compile(r'(\s(?:src|href)=")(/[^/"][^"]*|/)"')
+
+
+def absolutize_urls(markup: str, base: str) -> str:
+    """Make root-relative links and image sources absolute (for feeds read outside the site)."""
+    base = base.rstrip("/")
+    return _RELATIVE_URL.sub(lambda m: f'{m.group(1)}{base}{m.group(2)}"', markup)

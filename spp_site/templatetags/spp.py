@@ -1,0 +1,105 @@
+"""Template helpers every app uses: Markdown, responsive images, machine-readable dates,
+navigation state, absolute URLs and protected e-mail addresses."""
+
+import codecs
+from datetime import date, datetime
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from spp_site.images import image_size, rendition_name, rendition_widths
+from spp_site.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text):
+    """Render editor Markdown through the one sanitising renderer."""
+    return render_markdown(text)
+
+
+@register.filter
+def iso(value, timespec="minutes"):
+    """A valid HTML `datetime` value: no microseconds (Django's `date:"c"` writes them)."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec=timespec)
+    if isinstance(value, date):
+        return value.isoformat()
+    return ""
+
+
+@register.filter
+def local_iso(value, tz):
+    """ISO datetime in the zone `tz` (a tzinfo) — the offset names the wall time shown beside it."""
+    if isinstance(value, datetime):
+        return timezone.localtime(value, tz).isoformat(timespec="minutes")
+    return iso(value)
+
+
+@register.simple_tag(takes_context=True)
+def nav_state(context, url_name):
+    """'page' when the current page is this menu entry, 'true' below it, '' elsewhere."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    url = reverse(url_name)
+    if request.path == url:
+        return "page"
+    if url != "/" and request.path.startswith(url):
+        return "true"
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request else path
+
+
+@register.simple_tag
+def picture(field_file, alt, sizes="100vw", css_class="", loading="lazy", default_width=960):
+    """<img> for a processed image with width/height, a srcset of its renditions, and lazy loading.
+
+    `alt` may be "" for a decorative image (then it is hidden from assistive technology)."""
+    if not field_file:
+        return ""
+    name = field_file.name
+    size = image_size(name)
+    url = field_file.url
+    if size is None:  # not produced by the pipeline (should not happen): plain image
+        return format_html(
+            '<img src="{}" alt="{}" class="{}" loading="{}" decoding="async">', url, alt, css_class, loading
+        )
+    width, height = size
+    storage = field_file.storage
+    widths = rendition_widths(width)
+    candidates = [(storage.url(rendition_name(name, w)), w) for w in widths] + [(url, width)]
+    srcset = format_html_join(", ", "{} {}w", candidates)
+    src = next((u for u, w in candidates if w >= default_width), url)
+    return format_html(
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{} loading="{}" decoding="async">',
+        src,
+        srcset,
+        sizes,
+        width,
+        height,
+        alt,
+        format_html(' class="{}"', css_class) if css_class else "",
+        loading,
+    )
+
+
+@register.simple_tag
+def protected_email(address, css_class="protected-email"):
+    """An address harvesters cannot read from the HTML: shown as “name (at) example (dot) org”
+    without JavaScript; `static/js/site.js` turns it into a mailto link from the ROT13 data."""
+    if not address:
+        return ""
+    local, _, domain = address.partition("@")
+    readable = f"{local} (at) {domain.replace('.', ' (dot) ')}"
+    return format_html(
+        '<span class="{}" data-rot13="{}">{}</span>', css_class, codecs.encode(address, "rot13"), readable
+    )

@@ -1,0 +1,66 @@
+"""Views every app shares: media files and the error pages' handlers."""
+
+import hashlib
+import mimetypes
+
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
+from django.http import Http404
+from django.views.decorators.http import require_safe
+
+from .files import stored_file_response
+
+# Media are written only by the site's own pipelines (images as WebP, slide decks, thumbnails);
+# anything else is offered as a download, never rendered by the browser.
+INLINE_TYPES = {"image/webp", "image/png", "image/jpeg", "image/gif", "application/pdf"}
+# Slide files go out only through their download view (publishing rule, download counter).
+PRIVATE_PREFIXES = ("decks/",)
+
+
+@require_safe
+def media(request, path):
+    """Serve an uploaded file through the storage API (used when DJANGO_SERVE_MEDIA is on)."""
+    try:
+        parts = path.split("/")
+        if not path or "" in parts or ".." in parts or path.startswith(PRIVATE_PREFIXES):
+            raise Http404("No such file.")
+        if not default_storage.exists(path):
+            raise Http404("No such file.")
+        modified = default_storage.get_modified_time(path)
+        size = default_storage.size(path)
+    except (SuspiciousFileOperation, NotImplementedError, ValueError) as exc:
+        raise Http404("No such file.") from exc
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    inline = content_type in INLINE_TYPES
+    return stored_file_response(
+        request,
+        default_storage,
+        path,
+        content_type=content_type if inline else "application/octet-stream",
+        etag=hashlib.sha256(f"{path}:{size}:{modified.timestamp()}".encode()).hexdigest()[:32],
+        last_modified=modified,
+        filename=None if inline else path.rsplit("/", 1)[-1],
+        as_attachment=not inline,
+        # Stored names are content hashes: a name never changes its content.
+        cache_control="public, max-age=31536000, immutable",
+    )
+
+
+class PublishedObjectMixin:
+    """For detail views of Publishable models: visitors see published items; staff who may view
+    the model also see drafts and scheduled items, as a clearly bannered, uncached preview."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_preview"] = not self.object.is_published
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context.get("is_preview"):
+            response["Cache-Control"] = "private, no-store"
+            response["X-Robots-Tag"] = "noindex"
+        return response

@@ -1,0 +1,36 @@
+/* Admin additions for django-markdownx: show upload errors next to the editor, and after an
+   image is inserted select its alt-text placeholder so the editor types a description over it. */
+(function () {
+  "use strict";
+  var PLACEHOLDER = "Describe this image for people who cannot see it";
+
+  function note(editorParent, className, text) {
+    var old = editorParent.querySelector("." + className);
+    if (old) old.remove();
+    if (!text) return;
+    var p = document.createElement("p");
+    p.className = className;
+    p.setAttribute("role", "alert");
+    p.textContent = text;
+    editorParent.insertBefore(p, editorParent.firstChild);
+  }
+
+  document.addEventListener("markdownx.fileUploadError", function (event) {
+    var response = (event.detail && event.detail[0]) || {};
+    var editor = event.target.querySelector("textarea");
+    if (editor) editor.value = editor.value.replace("Invalid response", ""); // markdownx inserts this on failure
+    note(event.target, "markdownx-upload-error", response.error || "The image could not be uploaded.");
+  });
+
+  document.addEventListener("markdownx.fileUploadEnd", function (event) {
+    note(event.target, "markdownx-upload-error", "");
+    var editor = event.target.querySelector("textarea");
+    if (!editor) return;
+    var at = editor.value.lastIndexOf(PLACEHOLDER);
+    if (at >= 0) {
+      editor.focus();
+      editor.setSelectionRange(at, at + PLACEHOLDER.length);
+      note(event.target, "markdownx-alt-hint", "Type a short description of the image to replace the selected placeholder text.");
+    }
+  });
+})();
