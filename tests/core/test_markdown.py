@@ -1,0 +1,98 @@
+import pytest
+
+from spp_site.markdown import absolutize_urls, markdown_to_text, render_markdown
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        '<a href="javascript&colon;alert(1)">x</a>',
+        "<iframe src=//evil.example></iframe>",
+        "<style>body{display:none}</style>",
+        '<svg><script>alert(1)</script></svg>',
+        '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+        '<p onclick="alert(1)" style="color:red">x</p>',
+        "<form action=//evil.example><input></form>",
+    ],
+)
+def test_xss_payloads_are_neutralised(payload):
+    html = render_markdown(payload).lower()
+    assert "<script" not in html
+    assert "onerror" not in html and "onclick" not in html
+    assert "javascript:" not in html
+    assert "<iframe" not in html and "<style" not in html and "<form" not in html
+    assert "style=" not in html
+
+
+def test_the_three_payloads_of_the_acceptance_check_together():
+    html = render_markdown("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))")
+    assert "<script" not in html
+    assert "onerror" not in html
+    assert "javascript:" not in html
+
+
+def test_links_get_rel_noopener():
+    assert 'rel="noopener noreferrer"' in render_markdown("[DFG](https://www.dfg.de)")
+
+
+def test_tables_and_headings_one_level_below_the_page_title():
+    html = render_markdown("# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |")
+    assert "<h2" in html and "<h1" not in html
+    assert "<table>" in html and "<td>1</td>" in html
+
+
+def test_inline_and_display_math_become_mathml():
+    html = render_markdown("Euler: $e^{i\\pi}+1=0$.\n\n$$\\sum_{i=1}^n x_i$$")
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">' in html
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in html
+    assert "<msup>" in html and "<munderover>" in html
+
+
+def test_invalid_latex_shows_its_source():
+    html = render_markdown("Broken: $\\frac{1}{$ and fine text after.")
+    assert "math-error" in html
+    assert "\\frac{1}{" in html
+    assert "fine text after" in html
+
+
+def test_prices_and_escaped_dollars_are_not_math():
+    html = render_markdown("It costs $5 and $10, or \\$x\\$.")
+    assert "<math" not in html
+    assert "$5 and $10" in html
+    assert "$x$" in html
+
+
+def test_code_spans_keep_dollars():
+    assert "<math" not in render_markdown("`$x$`")
+
+
+def test_third_party_images_become_links(settings):
+    html = render_markdown("![A chart](https://tracker.example.com/pixel.png)")
+    assert "<img" not in html
+    assert '<a href="https://tracker.example.com/pixel.png"' in html
+
+
+def test_uploaded_images_get_size_and_lazy_loading(settings):
+    html = render_markdown(f"![Plot]({settings.MEDIA_URL}markdown/abc-640x480.webp)")
+    assert 'width="640"' in html and 'height="480"' in html
+    assert 'loading="lazy"' in html and 'alt="Plot"' in html
+
+
+def test_empty_input():
+    assert render_markdown("") == ""
+    assert render_markdown(None) == ""
+
+
+def test_plain_text_for_descriptions():
+    assert markdown_to_text("**Bold** & <b>tags</b>") == "Bold & tags"
+
+
+def test_absolutize_urls_for_feeds():
+    html = absolutize_urls('<a href="/news/">x</a><img src="/media/a.webp"><a href="//cdn">y</a>', "https://s.org/")
+    assert 'href="https://s.org/news/"' in html
+    assert 'src="https://s.org/media/a.webp"' in html
+    assert 'href="//cdn"' in html

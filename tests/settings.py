@@ -1,0 +1,17 @@
+"""Fast, isolated settings for the test suite (see conftest.py for the temporary MEDIA_ROOT)."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+from spp_site.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Small caps so the size checks can be exercised without large files.
+SLIDES_MAX_UPLOAD_SIZE = 2 * 1024 * 1024
