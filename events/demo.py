@@ -24,7 +24,9 @@ def _event(slug, **fields):
     cover = fields.pop("cover", None)
     event, created = Event.objects.get_or_create(slug=slug, defaults=fields)
     if created and cover:
-        event.cover_image = SimpleUploadedFile(f"{slug}.jpg", cover_image(slug, cover, palette_index=len(slug)))
+        event.cover_image = SimpleUploadedFile(
+            f"{slug}.jpg", cover_image(slug, cover, palette_index=len(slug))
+        )
         event.cover_alt = f"Abstract drawing of a neural network with the caption “{cover}”"
         event.save()
     return event, created
@@ -37,7 +39,12 @@ def _agenda(event, day, rows, people):
         hh, mm = map(int, start.split(":"))
         begin = _at(day, hh, mm, event.tzinfo)
         item = AgendaItem.objects.create(
-            event=event, start=begin, end=begin + timedelta(minutes=minutes), title=title, kind=kind, guest_speakers=guests
+            event=event,
+            start=begin,
+            end=begin + timedelta(minutes=minutes),
+            title=title,
+            kind=kind,
+            guest_speakers=guests,
         )
         item.speakers.set([people[k] for k in speakers])
         items.append(item)
@@ -50,15 +57,17 @@ def _deck(event, item, title, speakers, slides, palette, licence=Licence.CC_BY, 
         return
     footer = f"{event.title} · {event.local_start:%d %B %Y}"
     pdf = slides_pdf(title, slides, footer, palette_index=palette)
-    deck = SlideDeck(event=event, agenda_item=item, title=title, slug=slug, licence=licence, guest_speakers=guests)
+    deck = SlideDeck(
+        event=event, agenda_item=item, title=title, slug=slug, licence=licence, guest_speakers=guests
+    )
     attach_file(deck, SimpleUploadedFile(f"{slugify(title)}.pdf", pdf, content_type="application/pdf"))
     deck.speakers.set(speakers)
 
 
 def seed(log, people):
-    P = {key: people[key] for key in people}  # noqa: N806
-    K = Event.Kind  # noqa: N806
-    A = AgendaItem.Kind  # noqa: N806
+    P = {key: people[key] for key in people}
+    K = Event.Kind
+    A = AgendaItem.Kind
     published = {"status": Event.Status.PUBLISHED}
     sessions = {"first": [], "second": []}
 
@@ -120,9 +129,23 @@ questions and first results; early-career researchers showed posters.
             date(2022, 9, 26),
             [
                 ("13:00", 30, "Welcome and overview of the program", A.TALK, [("Gitta", "Kutyniok")], ""),
-                ("13:30", 45, "Keynote: Why does deep learning generalise? (demo)", A.KEYNOTE, [("Demo", "Fellow-Morgan")], ""),
+                (
+                    "13:30",
+                    45,
+                    "Keynote: Why does deep learning generalise? (demo)",
+                    A.KEYNOTE,
+                    [("Demo", "Fellow-Morgan")],
+                    "",
+                ),
                 ("14:15", 30, "Coffee break", A.BREAK, [], ""),
-                ("14:45", 30, "Approximation rates for operator learning (demo)", A.TALK, [("Demo", "Bauer")], ""),
+                (
+                    "14:45",
+                    30,
+                    "Approximation rates for operator learning (demo)",
+                    A.TALK,
+                    [("Demo", "Bauer")],
+                    "",
+                ),
                 ("15:15", 30, "Generalisation via stability (demo)", A.TALK, [("Demo", "Engel")], ""),
                 ("16:00", 90, "Poster session", A.POSTER_SESSION, [], ""),
             ],
@@ -172,10 +195,24 @@ discuss the plans for the second funding period.
             date(2023, 9, 25),
             [
                 ("14:00", 15, "Opening", A.TALK, [("Gitta", "Kutyniok")], ""),
-                ("14:15", 45, "Keynote: Inverse problems meet deep learning (demo)", A.KEYNOTE, [("Demo", "Fellow-Sato")], ""),
+                (
+                    "14:15",
+                    45,
+                    "Keynote: Inverse problems meet deep learning (demo)",
+                    A.KEYNOTE,
+                    [("Demo", "Fellow-Sato")],
+                    "",
+                ),
                 ("15:00", 30, "Coffee break", A.BREAK, [], ""),
                 ("15:30", 30, "Loss landscapes and their topology (demo)", A.TALK, [("Demo", "Otto")], ""),
-                ("16:00", 30, "Fairness constraints with guarantees (demo)", A.TALK, [("Demo", "Dietrich"), ("Demo", "Conrad")], ""),
+                (
+                    "16:00",
+                    30,
+                    "Fairness constraints with guarantees (demo)",
+                    A.TALK,
+                    [("Demo", "Dietrich"), ("Demo", "Conrad")],
+                    "",
+                ),
             ],
             people,
         )
@@ -183,11 +220,25 @@ discuss the plans for the second funding period.
             meeting_2023,
             date(2023, 9, 26),
             [
-                ("09:00", 30, "Physics-informed networks for parabolic problems (demo)", A.TALK, [("Demo", "Lorenz")], ""),
+                (
+                    "09:00",
+                    30,
+                    "Physics-informed networks for parabolic problems (demo)",
+                    A.TALK,
+                    [("Demo", "Lorenz")],
+                    "",
+                ),
                 ("09:30", 30, "Benign overfitting (demo)", A.TALK, [("Demo", "Richter")], ""),
                 ("10:00", 30, "Coffee break", A.BREAK, [], ""),
                 ("10:30", 90, "Poster session of early-career researchers", A.POSTER_SESSION, [], ""),
-                ("14:00", 60, "Planning the second funding period", A.DISCUSSION, [("Martin", "Burger"), ("Matthias", "Hein")], ""),
+                (
+                    "14:00",
+                    60,
+                    "Planning the second funding period",
+                    A.DISCUSSION,
+                    [("Martin", "Burger"), ("Matthias", "Hein")],
+                    "",
+                ),
             ],
             people,
         )
@@ -221,7 +272,14 @@ second (and last) funding period of the program. The slides are available below.
             info_2023,
             date(2023, 10, 18),
             [
-                ("14:00", 30, "The program and its second funding period", A.TALK, [("Gitta", "Kutyniok")], ""),
+                (
+                    "14:00",
+                    30,
+                    "The program and its second funding period",
+                    A.TALK,
+                    [("Gitta", "Kutyniok")],
+                    "",
+                ),
                 ("14:30", 30, "How to submit a proposal", A.TALK, [("Demo", "Office-Schmidt")], ""),
                 ("15:00", 30, "Questions and answers", A.DISCUSSION, [], ""),
             ],
@@ -308,4 +366,9 @@ second (and last) funding period of the program. The slides are available below.
         publish_at=_at(today, 9),
     )
     log(f"events: {Event.objects.count()} events, {SlideDeck.objects.count()} slide decks")
-    return {"sessions": sessions, "meetings": [first_meeting, meeting_2023], "info_2023": info_2023, "workshop": workshop}
+    return {
+        "sessions": sessions,
+        "meetings": [first_meeting, meeting_2023],
+        "info_2023": info_2023,
+        "workshop": workshop,
+    }

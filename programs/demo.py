@@ -27,36 +27,188 @@ from .models import (
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
-U, I = Institution.Kind.UNIVERSITY, Institution.Kind.INSTITUTE
+UNI, INST = Institution.Kind.UNIVERSITY, Institution.Kind.INSTITUTE
 
 # name, short name, kind, city, latitude, longitude, website
 INSTITUTIONS = [
-    ("Ludwig-Maximilians-Universität München", "LMU Munich", U, "Munich", 48.151, 11.580, "https://www.lmu.de"),
-    ("Technische Universität München", "TUM", U, "Munich", 48.149, 11.568, "https://www.tum.de"),
-    ("Friedrich-Alexander-Universität Erlangen-Nürnberg", "FAU", U, "Erlangen", 49.598, 11.004, "https://www.fau.de"),
-    ("Eberhard Karls Universität Tübingen", "University of Tübingen", U, "Tübingen", 48.524, 9.060, "https://uni-tuebingen.de"),
-    ("Technische Universität Darmstadt", "TU Darmstadt", U, "Darmstadt", 49.875, 8.657, "https://www.tu-darmstadt.de"),
-    ("RWTH Aachen University", "RWTH Aachen", U, "Aachen", 50.778, 6.078, "https://www.rwth-aachen.de"),
-    ("Technische Universität Berlin", "TU Berlin", U, "Berlin", 52.512, 13.327, "https://www.tu.berlin"),
-    ("Humboldt-Universität zu Berlin", "HU Berlin", U, "Berlin", 52.518, 13.393, "https://www.hu-berlin.de"),
-    ("Freie Universität Berlin", "FU Berlin", U, "Berlin", 52.453, 13.290, "https://www.fu-berlin.de"),
-    ("Rheinische Friedrich-Wilhelms-Universität Bonn", "University of Bonn", U, "Bonn", 50.734, 7.103, "https://www.uni-bonn.de"),
-    ("Ruprecht-Karls-Universität Heidelberg", "Heidelberg University", U, "Heidelberg", 49.410, 8.706, "https://www.uni-heidelberg.de"),
-    ("Karlsruher Institut für Technologie", "KIT", U, "Karlsruhe", 49.011, 8.413, "https://www.kit.edu"),
-    ("Albert-Ludwigs-Universität Freiburg", "University of Freiburg", U, "Freiburg", 47.994, 7.846, "https://uni-freiburg.de"),
-    ("Universität Stuttgart", "University of Stuttgart", U, "Stuttgart", 48.745, 9.106, "https://www.uni-stuttgart.de"),
-    ("Universität Hamburg", "University of Hamburg", U, "Hamburg", 53.567, 9.984, "https://www.uni-hamburg.de"),
-    ("Georg-August-Universität Göttingen", "University of Göttingen", U, "Göttingen", 51.541, 9.934, "https://www.uni-goettingen.de"),
-    ("Technische Universität Dresden", "TU Dresden", U, "Dresden", 51.028, 13.727, "https://tu-dresden.de"),
-    ("Universität Leipzig", "Leipzig University", U, "Leipzig", 51.339, 12.379, "https://www.uni-leipzig.de"),
-    ("Universität Münster", "University of Münster", U, "Münster", 51.964, 7.613, "https://www.uni-muenster.de"),
-    ("Julius-Maximilians-Universität Würzburg", "University of Würzburg", U, "Würzburg", 49.788, 9.935, "https://www.uni-wuerzburg.de"),
-    ("Universität Mannheim", "University of Mannheim", U, "Mannheim", 49.483, 8.462, "https://www.uni-mannheim.de"),
-    ("Universität Osnabrück", "Osnabrück University", U, "Osnabrück", 52.271, 8.044, "https://www.uni-osnabrueck.de"),
-    ("Universität Passau", "University of Passau", U, "Passau", 48.567, 13.452, "https://www.uni-passau.de"),
-    ("Technische Universität Chemnitz", "TU Chemnitz", U, "Chemnitz", 50.813, 12.929, "https://www.tu-chemnitz.de"),
-    ("Zuse Institute Berlin", "ZIB", I, "Berlin", 52.456, 13.297, "https://www.zib.de"),
-    ("Max Planck Institute for Mathematics in the Sciences", "MPI MiS", I, "Leipzig", 51.338, 12.385, "https://www.mis.mpg.de"),
+    (
+        "Ludwig-Maximilians-Universität München",
+        "LMU Munich",
+        UNI,
+        "Munich",
+        48.151,
+        11.580,
+        "https://www.lmu.de",
+    ),
+    ("Technische Universität München", "TUM", UNI, "Munich", 48.149, 11.568, "https://www.tum.de"),
+    (
+        "Friedrich-Alexander-Universität Erlangen-Nürnberg",
+        "FAU",
+        UNI,
+        "Erlangen",
+        49.598,
+        11.004,
+        "https://www.fau.de",
+    ),
+    (
+        "Eberhard Karls Universität Tübingen",
+        "University of Tübingen",
+        UNI,
+        "Tübingen",
+        48.524,
+        9.060,
+        "https://uni-tuebingen.de",
+    ),
+    (
+        "Technische Universität Darmstadt",
+        "TU Darmstadt",
+        UNI,
+        "Darmstadt",
+        49.875,
+        8.657,
+        "https://www.tu-darmstadt.de",
+    ),
+    ("RWTH Aachen University", "RWTH Aachen", UNI, "Aachen", 50.778, 6.078, "https://www.rwth-aachen.de"),
+    ("Technische Universität Berlin", "TU Berlin", UNI, "Berlin", 52.512, 13.327, "https://www.tu.berlin"),
+    (
+        "Humboldt-Universität zu Berlin",
+        "HU Berlin",
+        UNI,
+        "Berlin",
+        52.518,
+        13.393,
+        "https://www.hu-berlin.de",
+    ),
+    ("Freie Universität Berlin", "FU Berlin", UNI, "Berlin", 52.453, 13.290, "https://www.fu-berlin.de"),
+    (
+        "Rheinische Friedrich-Wilhelms-Universität Bonn",
+        "University of Bonn",
+        UNI,
+        "Bonn",
+        50.734,
+        7.103,
+        "https://www.uni-bonn.de",
+    ),
+    (
+        "Ruprecht-Karls-Universität Heidelberg",
+        "Heidelberg University",
+        UNI,
+        "Heidelberg",
+        49.410,
+        8.706,
+        "https://www.uni-heidelberg.de",
+    ),
+    ("Karlsruher Institut für Technologie", "KIT", UNI, "Karlsruhe", 49.011, 8.413, "https://www.kit.edu"),
+    (
+        "Albert-Ludwigs-Universität Freiburg",
+        "University of Freiburg",
+        UNI,
+        "Freiburg",
+        47.994,
+        7.846,
+        "https://uni-freiburg.de",
+    ),
+    (
+        "Universität Stuttgart",
+        "University of Stuttgart",
+        UNI,
+        "Stuttgart",
+        48.745,
+        9.106,
+        "https://www.uni-stuttgart.de",
+    ),
+    (
+        "Universität Hamburg",
+        "University of Hamburg",
+        UNI,
+        "Hamburg",
+        53.567,
+        9.984,
+        "https://www.uni-hamburg.de",
+    ),
+    (
+        "Georg-August-Universität Göttingen",
+        "University of Göttingen",
+        UNI,
+        "Göttingen",
+        51.541,
+        9.934,
+        "https://www.uni-goettingen.de",
+    ),
+    ("Technische Universität Dresden", "TU Dresden", UNI, "Dresden", 51.028, 13.727, "https://tu-dresden.de"),
+    (
+        "Universität Leipzig",
+        "Leipzig University",
+        UNI,
+        "Leipzig",
+        51.339,
+        12.379,
+        "https://www.uni-leipzig.de",
+    ),
+    (
+        "Universität Münster",
+        "University of Münster",
+        UNI,
+        "Münster",
+        51.964,
+        7.613,
+        "https://www.uni-muenster.de",
+    ),
+    (
+        "Julius-Maximilians-Universität Würzburg",
+        "University of Würzburg",
+        UNI,
+        "Würzburg",
+        49.788,
+        9.935,
+        "https://www.uni-wuerzburg.de",
+    ),
+    (
+        "Universität Mannheim",
+        "University of Mannheim",
+        UNI,
+        "Mannheim",
+        49.483,
+        8.462,
+        "https://www.uni-mannheim.de",
+    ),
+    (
+        "Universität Osnabrück",
+        "Osnabrück University",
+        UNI,
+        "Osnabrück",
+        52.271,
+        8.044,
+        "https://www.uni-osnabrueck.de",
+    ),
+    (
+        "Universität Passau",
+        "University of Passau",
+        UNI,
+        "Passau",
+        48.567,
+        13.452,
+        "https://www.uni-passau.de",
+    ),
+    (
+        "Technische Universität Chemnitz",
+        "TU Chemnitz",
+        UNI,
+        "Chemnitz",
+        50.813,
+        12.929,
+        "https://www.tu-chemnitz.de",
+    ),
+    ("Zuse Institute Berlin", "ZIB", INST, "Berlin", 52.456, 13.297, "https://www.zib.de"),
+    (
+        "Max Planck Institute for Mathematics in the Sciences",
+        "MPI MiS",
+        INST,
+        "Leipzig",
+        51.338,
+        12.385,
+        "https://www.mis.mpg.de",
+    ),
 ]
 
 # The real people named in the facts file, with the affiliations given there. No biographies.
@@ -133,10 +285,38 @@ need to approximate $u$ to accuracy $\\varepsilon$, and can training find them?"
 
 # title, acronym, perspective numbers, phases, GEPRIS id, [(first, last) of PIs], demo?
 REAL_PROJECTS = [
-    ("Combinatorial and implicit approaches to deep learning", "", [1], [2], "464109215", [("Guido", "Montúfar")]),
-    ("Globally Optimal Neural Network Training", "", [1], [1, 2], "463910157", [("Marc", "Pfetsch"), ("Sebastian", "Pokutta")]),
-    ("Provable Robustness Certification of Graph Neural Networks", "", [2], [1, 2], "463892539", [("Demo", "Albrecht")]),
-    ("Implicit Bias and Low Complexity Networks", "iLOCO", [1], [1, 2], "", [("Massimo", "Fornasier"), ("Holger", "Rauhut")]),
+    (
+        "Combinatorial and implicit approaches to deep learning",
+        "",
+        [1],
+        [2],
+        "464109215",
+        [("Guido", "Montúfar")],
+    ),
+    (
+        "Globally Optimal Neural Network Training",
+        "",
+        [1],
+        [1, 2],
+        "463910157",
+        [("Marc", "Pfetsch"), ("Sebastian", "Pokutta")],
+    ),
+    (
+        "Provable Robustness Certification of Graph Neural Networks",
+        "",
+        [2],
+        [1, 2],
+        "463892539",
+        [("Demo", "Albrecht")],
+    ),
+    (
+        "Implicit Bias and Low Complexity Networks",
+        "iLOCO",
+        [1],
+        [1, 2],
+        "",
+        [("Massimo", "Fornasier"), ("Holger", "Rauhut")],
+    ),
     (
         "Statistical guarantees for semi-supervised and unsupervised deep learning",
         "",
@@ -302,7 +482,13 @@ def seed(log):
     phases = {}
     for number, start, end, dfg, text in [
         (1, date(2021, 7, 1), date(2024, 6, 30), "441826958", "The first three-year funding period."),
-        (2, date(2024, 7, 1), date(2027, 6, 30), "543917411", "The second and last funding period (SPP 2298-2)."),
+        (
+            2,
+            date(2024, 7, 1),
+            date(2027, 6, 30),
+            "543917411",
+            "The second and last funding period (SPP 2298-2).",
+        ),
     ]:
         phases[number], _ = FundingPhase.objects.get_or_create(
             number=number,
@@ -409,7 +595,9 @@ def seed(log):
             contact_email="coordination@spp2298.example.org",
             coordinating_institution=institutions["LMU Munich"],
         )
-    log(f"programs: {Project.objects.count()} projects, {Person.objects.count()} people, {Institution.objects.count()} institutions")
+    log(
+        f"programs: {Project.objects.count()} projects, {Person.objects.count()} people, {Institution.objects.count()} institutions"
+    )
     return {"phases": phases, "people": people, "institutions": institutions}
 
 
@@ -463,9 +651,18 @@ priority program. (*Demo content: the deadline shown here is a placeholder.*)"""
         second.info_sessions.set(info_sessions.get("second", []))
         for order, (question, answer) in enumerate(
             [
-                ("Can projects from the first period apply again?", "Yes. Continuation proposals are reviewed together with new proposals."),
-                ("May I apply as an early-career researcher?", "Yes, with a doctorate you may apply for your own position and project."),
-                ("How long is the funding period?", "Three years; it is the program's second and last period."),
+                (
+                    "Can projects from the first period apply again?",
+                    "Yes. Continuation proposals are reviewed together with new proposals.",
+                ),
+                (
+                    "May I apply as an early-career researcher?",
+                    "Yes, with a doctorate you may apply for your own position and project.",
+                ),
+                (
+                    "How long is the funding period?",
+                    "Three years; it is the program's second and last period.",
+                ),
             ]
         ):
             FAQItem.objects.create(call=second, question=question, answer=answer, order=order)

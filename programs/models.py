@@ -272,7 +272,6 @@ class ProjectQuerySet(models.QuerySet):
     def for_listing(self):
         return self.prefetch_related(
             "perspectives",
-            "phases",
             "institutions",
             models.Prefetch(
                 "memberships",

@@ -71,10 +71,22 @@ def _page_stream(title: str, bullets: list[str], footer: str, number: int, total
     for bullet in bullets:
         for j, line in enumerate(_wrap(bullet, 48)):
             prefix = "" if number == 1 else "\u2022 " if j == 0 else "   "
-            body += [b"BT", b"/F1 20 Tf", f"48 {y} Td".encode(), b"(" + _pdf_text(prefix + line) + b") Tj", b"ET"]
+            body += [
+                b"BT",
+                b"/F1 20 Tf",
+                f"48 {y} Td".encode(),
+                b"(" + _pdf_text(prefix + line) + b") Tj",
+                b"ET",
+            ]
             y -= 28
         y -= 10
-    body += [b"BT", b"/F1 11 Tf", f"40 24 Td".encode(), b"(" + _pdf_text(f"{footer}   |   {number}/{total}") + b") Tj", b"ET"]
+    body += [
+        b"BT",
+        b"/F1 11 Tf",
+        b"40 24 Td",
+        b"(" + _pdf_text(f"{footer}   |   {number}/{total}") + b") Tj",
+        b"ET",
+    ]
     return "\n".join(ops).encode() + b"\n" + b"\n".join(text) + b"\n" + b"\n".join(body)
 
 
@@ -95,7 +107,9 @@ def slides_pdf(title: str, slides: list[tuple[str, list[str]]], footer: str, pal
     kids = []
     for number, (heading, bullets) in enumerate(pages, start=1):
         stream = zlib.compress(_page_stream(heading, bullets, footer, number, len(pages), palette))
-        content = add(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        content = add(
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"
+        )
         page = add(
             b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R "
             b"/Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> >>"
@@ -119,7 +133,10 @@ def slides_pdf(title: str, slides: list[tuple[str, list[str]]], footer: str, pal
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, catalog, info, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, catalog, info, xref)
+    )
     return out.getvalue()
 
 

@@ -26,14 +26,18 @@ def roles(db):
 
 @pytest.fixture
 def editor(roles):
-    user = get_user_model().objects.create_user("editor", "editor@example.org", "editor-pass-123", is_staff=True)
+    user = get_user_model().objects.create_user(
+        "editor", "editor@example.org", "editor-pass-123", is_staff=True
+    )
     user.groups.add(roles[0])
     return user
 
 
 @pytest.fixture
 def site_admin(roles):
-    user = get_user_model().objects.create_user("siteadmin", "admin@example.org", "admin-pass-123", is_staff=True)
+    user = get_user_model().objects.create_user(
+        "siteadmin", "admin@example.org", "admin-pass-123", is_staff=True
+    )
     user.groups.add(roles[1])
     return user
 

@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("DJANGO_DEBUG", "1")
 
-from spp_site.settings import *  # noqa: E402,F403
+from spp_site.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

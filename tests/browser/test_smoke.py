@@ -11,7 +11,9 @@ def test_home_page_renders_and_requests_nothing_from_other_hosts(live_server, de
     assert page.locator("h1").inner_text() == "Theoretical Foundations of Deep Learning"
     assert page.locator(".numbers").inner_text().split()[:2] == ["23", "projects"]
     own = urlsplit(live_server.url).netloc
-    foreign = [url for url in requests if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc != own]
+    foreign = [
+        url for url in requests if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc != own
+    ]
     assert requests, "the page made no requests at all?"
     assert foreign == []
 

@@ -36,7 +36,17 @@ def test_seed_demo_fills_every_content_type_and_is_idempotent(capsys):
     # The facts file's headline figures.
     assert headline_numbers() == {"projects": 23, "principal_investigators": 34, "universities": 24}
     # Every demo person not named in the facts file is obviously a demo.
-    real = {"Kutyniok", "Burger", "Hein", "Montúfar", "Pfetsch", "Pokutta", "Fornasier", "Rauhut", "Ghoshdastidar"}
+    real = {
+        "Kutyniok",
+        "Burger",
+        "Hein",
+        "Montúfar",
+        "Pfetsch",
+        "Pokutta",
+        "Fornasier",
+        "Rauhut",
+        "Ghoshdastidar",
+    }
     for person in Person.objects.exclude(last_name__in=real):
         assert person.first_name == "Demo", person
     assert Project.objects.filter(gepris_id="463910157").exists()

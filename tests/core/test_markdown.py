@@ -13,7 +13,7 @@ from spp_site.markdown import absolutize_urls, markdown_to_text, render_markdown
         '<a href="javascript&colon;alert(1)">x</a>',
         "<iframe src=//evil.example></iframe>",
         "<style>body{display:none}</style>",
-        '<svg><script>alert(1)</script></svg>',
+        "<svg><script>alert(1)</script></svg>",
         '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
         '<p onclick="alert(1)" style="color:red">x</p>',
         "<form action=//evil.example><input></form>",
@@ -29,7 +29,9 @@ def test_xss_payloads_are_neutralised(payload):
 
 
 def test_the_three_payloads_of_the_acceptance_check_together():
-    html = render_markdown("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))")
+    html = render_markdown(
+        "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))"
+    )
     assert "<script" not in html
     assert "onerror" not in html
     assert "javascript:" not in html
@@ -92,7 +94,9 @@ def test_plain_text_for_descriptions():
 
 
 def test_absolutize_urls_for_feeds():
-    html = absolutize_urls('<a href="/news/">x</a><img src="/media/a.webp"><a href="//cdn">y</a>', "https://s.org/")
+    html = absolutize_urls(
+        '<a href="/news/">x</a><img src="/media/a.webp"><a href="//cdn">y</a>', "https://s.org/"
+    )
     assert 'href="https://s.org/news/"' in html
     assert 'src="https://s.org/media/a.webp"' in html
     assert 'href="//cdn"' in html

@@ -1,0 +1,222 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from programs.models import ProjectMembership, Role
+from tests.events.factories import EventFactory, make_deck
+from tests.news.factories import NewsItemFactory
+from tests.programs.factories import (
+    CallFactory,
+    FAQFactory,
+    InstitutionFactory,
+    MembershipFactory,
+    PageFactory,
+    PersonFactory,
+    PersonRoleFactory,
+    PerspectiveFactory,
+    PhaseFactory,
+    ProjectFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response):
+    return response.content.decode()
+
+
+def test_home_headline_numbers_follow_the_data(client):
+    tum, zib = InstitutionFactory(), InstitutionFactory(kind="institute")
+    project = ProjectFactory(institutions=[tum, zib])
+    MembershipFactory(project=project)
+    response = client.get("/")
+    numbers = response.context["numbers"]
+    assert numbers == {"projects": 1, "principal_investigators": 1, "universities": 1}
+    project2 = ProjectFactory(institutions=[InstitutionFactory()])
+    MembershipFactory(project=project2)
+    MembershipFactory(project=project2, role=ProjectMembership.Role.RESEARCHER)
+    numbers = client.get("/").context["numbers"]
+    assert numbers == {"projects": 2, "principal_investigators": 2, "universities": 2}
+    assert "<strong>2</strong> <span>projects</span>" in text(client.get("/"))
+
+
+def test_home_map_has_one_named_marker_per_institution_with_projects(client):
+    lmu = InstitutionFactory(name="LMU Munich", city="Munich", latitude=48.151, longitude=11.58)
+    bonn = InstitutionFactory(name="University of Bonn", city="Bonn", latitude=50.734, longitude=7.103)
+    InstitutionFactory(name="No Projects University", latitude=52.5, longitude=13.4)
+    abroad = InstitutionFactory(
+        name="ETH Zurich", city="Zurich", country="Switzerland", latitude=47.376, longitude=8.548
+    )
+    ProjectFactory(institutions=[lmu, bonn])
+    ProjectFactory(institutions=[lmu, abroad])
+    html = text(client.get("/"))
+    assert html.count('class="map-marker"') == 2
+    assert 'aria-label="LMU Munich, Munich: 2 projects"' in html
+    assert 'aria-label="University of Bonn, Bonn: 1 project"' in html
+    assert "No Projects University" not in html
+    assert "plus 1 abroad" in html and "ETH Zurich" in html
+
+
+def test_home_shows_the_open_call_with_its_deadline(client):
+    CallFactory(title="Call for phase 3", summary="Apply now.")
+    html = text(client.get("/"))
+    assert "Open call: Call for phase 3" in html and "Europe/Berlin" in html
+
+
+def test_home_lists_upcoming_events_and_news(client):
+    EventFactory(title="Upcoming workshop")
+    NewsItemFactory(title="Latest news item")
+    NewsItemFactory(title="Featured item", featured=True)
+    html = text(client.get("/"))
+    assert "Upcoming workshop" in html and "Latest news item" in html and "Featured item" in html
+
+
+def test_research_pages(client):
+    perspective = PerspectiveFactory(title="Statistical perspective", body="Body with $x$")
+    ProjectFactory(title="A statistical project", perspectives=[perspective])
+    assert "Statistical perspective" in text(client.get("/research/"))
+    html = text(client.get(perspective.get_absolute_url()))
+    assert "A statistical project" in html and "<math" in html
+
+
+def test_project_list_filters_combine_and_survive_pagination(client):
+    p1, p2 = PerspectiveFactory(slug="stat"), PerspectiveFactory(slug="appl")
+    phase2 = PhaseFactory(number=2)
+    phase1 = PhaseFactory(number=1)
+    tum, kit = InstitutionFactory(slug="tum"), InstitutionFactory(slug="kit")
+    for i in range(14):
+        ProjectFactory(title=f"Match {i:02}", perspectives=[p1], phases=[phase2], institutions=[tum])
+    ProjectFactory(title="Wrong perspective", perspectives=[p2], phases=[phase2], institutions=[tum])
+    ProjectFactory(title="Wrong phase", perspectives=[p1], phases=[phase1], institutions=[tum])
+    ProjectFactory(title="Wrong institution", perspectives=[p1], phases=[phase2], institutions=[kit])
+    response = client.get("/projects/?perspective=stat&phase=2&institution=tum")
+    assert response.context["paginator"].count == 14
+    html = text(response)
+    assert "Wrong" not in html
+    assert 'href="?perspective=stat&amp;phase=2&amp;institution=tum&amp;page=2"' in html
+    page2 = client.get("/projects/?perspective=stat&phase=2&institution=tum&page=2")
+    titles = [p.title for p in page2.context["object_list"]]
+    assert titles == ["Match 12", "Match 13"]
+
+
+def test_project_list_ignores_unknown_filter_values(client):
+    ProjectFactory(title="Visible project")
+    response = client.get("/projects/?perspective=nope&phase=x")
+    assert response.status_code == 200
+    assert "Visible project" in text(response)
+
+
+@pytest.mark.parametrize("page", ["999", "abc", "0"])
+def test_project_list_bad_page_is_404(client, page):
+    ProjectFactory()
+    assert client.get(f"/projects/?page={page}").status_code == 404
+
+
+def _project_with_everything(i):
+    perspective = PerspectiveFactory()
+    institution = InstitutionFactory()
+    project = ProjectFactory(perspectives=[perspective], institutions=[institution], phases=[PhaseFactory()])
+    for _ in range(2):
+        MembershipFactory(project=project)
+    return project
+
+
+def test_project_list_query_count_is_constant(client, django_assert_max_num_queries):
+    _project_with_everything(0)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/projects/")
+    for i in range(49):
+        _project_with_everything(i + 1)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get("/projects/?page=1")
+    assert response.context["paginator"].count == 50
+    assert len(fifty) == len(one)
+    assert len(one) <= 10
+
+
+def test_project_detail_shows_members_institutions_gepris_and_related_content(client):
+    institution = InstitutionFactory(name="TU Darmstadt")
+    project = ProjectFactory(
+        title="Globally Optimal Neural Network Training", gepris_id="463910157", institutions=[institution]
+    )
+    pi = MembershipFactory(
+        project=project, person=PersonFactory(first_name="Marc", last_name="Pfetsch")
+    ).person
+    event = EventFactory(title="A meeting")
+    event.projects.add(project)
+    deck = make_deck(event, title="Pfetsch's slides")
+    deck.speakers.add(pi)
+    news = NewsItemFactory(title="Project news")
+    news.related_projects.add(project)
+    html = text(client.get(project.get_absolute_url()))
+    for expected in ["Marc Pfetsch", "Principal investigator", "TU Darmstadt",
+                     "https://gepris.dfg.de/gepris/projekt/463910157", "A meeting", "Pfetsch&#x27;s slides", "Project news"]:  # fmt: skip
+        assert expected in html, expected
+
+
+def test_people_directory_groups_by_role_and_filters_by_institution(client):
+    lmu, fau = InstitutionFactory(slug="lmu", name="LMU"), InstitutionFactory(slug="fau", name="FAU")
+    coordinator = PersonRoleFactory(
+        person=PersonFactory(last_name="Kutyniok", affiliation=lmu), role=Role.COORDINATOR
+    ).person
+    PersonRoleFactory(person=PersonFactory(last_name="Burger", affiliation=fau), role=Role.COORDINATION_TEAM)
+    pi = MembershipFactory(person=PersonFactory(last_name="Viaproject", affiliation=fau)).person
+    response = client.get("/people/")
+    groups = {g["title"]: [p.last_name for p in g["people"]] for g in response.context["groups"]}
+    assert groups["Coordinator"] == ["Kutyniok"]
+    assert groups["Coordination team"] == ["Burger"]
+    assert groups["Principal investigators"] == ["Viaproject"]
+    filtered = client.get("/people/?institution=fau")
+    names = {p.last_name for g in filtered.context["groups"] for p in g["people"]}
+    assert names == {"Burger", "Viaproject"}
+    assert coordinator.full_name in text(client.get(coordinator.get_absolute_url()))
+    assert pi.memberships.first().project.title in text(client.get(pi.get_absolute_url()))
+
+
+def test_person_email_is_not_in_the_html_as_an_address(client):
+    person = PersonFactory(email="gitta.kutyniok@example.org", orcid="0000-0002-1825-0097")
+    html = text(client.get(person.get_absolute_url()))
+    assert "gitta.kutyniok@example.org" not in html
+    assert "mailto:" not in html
+    assert "gitta.kutyniok (at) example (dot) org" in html
+    assert 'href="https://orcid.org/0000-0002-1825-0097"' in html
+
+
+def test_apply_shows_open_call_with_faq_and_info_session_slides(client):
+    call = CallFactory(title="Second call")
+    FAQFactory(call=call, question="Can I apply twice?")
+    session = EventFactory(title="Info session", kind="information_session")
+    call.info_sessions.add(session)
+    make_deck(session, title="Info slides")
+    html = text(client.get("/apply/"))
+    assert "The call <strong>Second call</strong> is open." in html
+    assert "Can I apply twice?" in html and "Info session" in html and "Info slides" in html
+    assert "(Europe/Berlin)" in html
+
+
+def test_apply_without_open_call_shows_the_most_recent(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    CallFactory(title="Old call", deadline=timezone.now() - timedelta(days=400))
+    CallFactory(title="Recent call", deadline=timezone.now() - timedelta(days=10))
+    html = text(client.get("/apply/"))
+    assert "No call is open at the moment" in html and "Recent call" in html
+    assert "Old call" in html  # under "Earlier calls"
+
+
+def test_apply_with_no_calls_at_all(client):
+    assert "No call is open at the moment" in text(client.get("/apply/"))
+
+
+def test_site_pages_and_footer_links(client):
+    PageFactory(title="Imprint", slug="imprint", show_in_footer=True, body="Legal **notice**.")
+    PageFactory(title="About", slug="about", show_in_menu=True)
+    PageFactory(title="Secret", slug="secret", status="draft")
+    html = text(client.get("/imprint/"))
+    assert "<strong>notice</strong>" in html
+    assert '<a href="/imprint/">Imprint</a>' in html
+    assert '<a href="/about/"' in html
+    assert client.get("/secret/").status_code == 404
+    assert "Secret" not in html
