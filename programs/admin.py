@@ -20,6 +20,7 @@ from .models import (
     Role,
     SiteSettings,
 )
+from .validators import normalize_orcid, validate_orcid
 
 
 @admin.register(ResearchPerspective)
@@ -59,6 +60,12 @@ class InstitutionAdmin(ContentAdmin):
 
 
 class PersonAdminForm(forms.ModelForm):
+    orcid = forms.CharField(
+        label="ORCID iD",
+        required=False,
+        max_length=60,  # the orcid.org URL form is accepted and shortened to the iD
+        help_text=Person._meta.get_field("orcid").help_text,
+    )
     role_list = forms.MultipleChoiceField(
         label="Roles in the program",
         choices=Role.choices,
@@ -80,8 +87,6 @@ class PersonAdminForm(forms.ModelForm):
             self.initial["role_list"] = [r.role for r in self.instance.roles.all()]
 
     def clean_orcid(self):
-        from .validators import normalize_orcid, validate_orcid
-
         value = normalize_orcid(self.cleaned_data.get("orcid", ""))
         if value:
             validate_orcid(value)
