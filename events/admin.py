@@ -124,7 +124,10 @@ class EventAdmin(PublishableAdmin):
         else:
             zone = _zone(DEFAULT_TIMEZONE)
         with timezone.override(zone):
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()  # a TemplateResponse renders lazily: do it while the zone is active
+            return response
 
     def get_urls(self):
         return [

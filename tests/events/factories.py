@@ -34,7 +34,7 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
 
     event = factory.SubFactory(EventFactory)
     start = factory.LazyAttribute(lambda o: o.event.start)
-    end = factory.LazyAttribute(lambda o: o.event.start + datetime.timedelta(minutes=30))
+    end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(minutes=30))
     title = factory.Sequence(lambda n: f"Talk {n}")
 
 

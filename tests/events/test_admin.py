@@ -1,0 +1,148 @@
+import datetime
+import zoneinfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from events.models import Event, SlideDeck
+from tests.conftest import files_in
+from tests.events.factories import EventFactory, make_deck, pdf_upload
+from tests.events.test_uploads import png_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def deck_form(event, upload, **extra):
+    data = {
+        "event": event.pk,
+        "title": "My talk",
+        "slug": "my-talk",
+        "licence": "cc-by-4.0",
+        "language": "en",
+        "guest_speakers": "",
+        "versions-TOTAL_FORMS": "0",
+        "versions-INITIAL_FORMS": "0",
+        "versions-MIN_NUM_FORMS": "0",
+        "versions-MAX_NUM_FORMS": "1000",
+    }
+    if upload is not None:
+        data["upload"] = upload
+    data.update(extra)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (lambda: SimpleUploadedFile("notes.pdf", b"plain text, renamed"), "its content is plain text"),
+        (lambda: SimpleUploadedFile("page.pdf", b"<html><body><script>x</script></body></html>"), "its content is an HTML page"),
+        (lambda: SimpleUploadedFile("picture.pptx", png_bytes()), "its content is a PNG image"),
+        (lambda: pdf_upload("big.pdf", pages=2), "the limit is"),
+    ],
+    ids=["text-as-pdf", "html-as-pdf", "png-as-pptx", "too-large"],
+)
+def test_refused_uploads_are_form_errors_and_leave_no_file(client, editor, media_root, settings, upload, message):
+    settings.SLIDES_MAX_UPLOAD_SIZE = 1500  # the generated PDF is larger than this; the others are smaller
+    event = EventFactory()
+    client.force_login(editor)
+    response = client.post("/admin/events/slidedeck/add/", deck_form(event, upload()))
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors["upload"])
+    assert message in errors
+    assert "PDF (.pdf), PowerPoint (.pptx)" in errors or "limit" in errors
+    assert not SlideDeck.objects.exists()
+    assert files_in(media_root) == []
+
+
+def test_new_deck_needs_a_file(client, editor):
+    client.force_login(editor)
+    response = client.post("/admin/events/slidedeck/add/", deck_form(EventFactory(), None))
+    assert "Choose the slide file to upload." in str(response.context["adminform"].form.errors)
+
+
+def test_upload_through_admin_and_replace(client, editor, media_root):
+    event = EventFactory()
+    client.force_login(editor)
+    response = client.post("/admin/events/slidedeck/add/", deck_form(event, pdf_upload("talk.pdf")))
+    assert response.status_code == 302
+    deck = SlideDeck.objects.get()
+    assert deck.page_count == 3 and deck.original_filename == "talk.pdf"
+    response = client.post(
+        f"/admin/events/slidedeck/{deck.pk}/change/", deck_form(event, pdf_upload("talk-v2.pdf", pages=4))
+    )
+    assert response.status_code == 302
+    deck.refresh_from_db()
+    assert deck.page_count == 4 and deck.versions.count() == 1
+    # Saving without a new file keeps the current one.
+    response = client.post(f"/admin/events/slidedeck/{deck.pk}/change/", deck_form(event, None, title="Renamed"))
+    assert response.status_code == 302
+    deck.refresh_from_db()
+    assert deck.title == "Renamed" and deck.page_count == 4 and deck.versions.count() == 1
+
+
+def test_deck_change_list_shows_thumbnail_pages_size_and_downloads(client, editor):
+    make_deck()
+    client.force_login(editor)
+    html = client.get("/admin/events/slidedeck/").content.decode()
+    assert 'class="admin-thumb"' in html and "KB" in html
+
+
+def test_bulk_upload_page(client, editor, media_root):
+    event = EventFactory()
+    client.force_login(editor)
+    url = f"/admin/events/event/{event.pk}/upload-slides/"
+    assert "Upload several slide files" in client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    response = client.post(
+        url, {"files": [pdf_upload("a_first-talk.pdf"), pdf_upload("second.pdf"), SimpleUploadedFile("x.pdf", b"nope")]}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Created (2)" in html and "Refused (1)" in html and "x.pdf" in html and "plain text" in html
+    assert sorted(SlideDeck.objects.values_list("title", flat=True)) == ["A first talk", "Second"]
+
+
+def test_event_times_are_entered_in_the_events_time_zone(client, editor):
+    client.force_login(editor)
+    data = {
+        "title": "NY session", "slug": "ny-session", "kind": "workshop", "summary": "",
+        "timezone": "America/New_York", "start_0": "2026-07-01", "start_1": "10:00", "end_0": "2026-07-01", "end_1": "12:00",
+        "venue_name": "", "address": "", "online_url": "", "description": "", "cover_alt": "",
+        "registration_url": "", "registration_deadline_0": "", "registration_deadline_1": "",
+        "status": "published", "publish_at_0": "2026-01-01", "publish_at_1": "00:00",
+        "agenda_items-TOTAL_FORMS": "1", "agenda_items-INITIAL_FORMS": "0", "agenda_items-MIN_NUM_FORMS": "0", "agenda_items-MAX_NUM_FORMS": "1000",
+        "agenda_items-0-start_0": "2026-07-01", "agenda_items-0-start_1": "10:30", "agenda_items-0-end_0": "", "agenda_items-0-end_1": "",
+        "agenda_items-0-title": "Talk", "agenda_items-0-kind": "talk", "agenda_items-0-guest_speakers": "", "agenda_items-0-abstract": "",
+        "slide_decks-TOTAL_FORMS": "0", "slide_decks-INITIAL_FORMS": "0", "slide_decks-MIN_NUM_FORMS": "0", "slide_decks-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    response = client.post("/admin/events/event/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event = Event.objects.get(slug="ny-session")
+    assert event.start == datetime.datetime(2026, 7, 1, 14, 0, tzinfo=datetime.UTC)
+    assert event.agenda_items.get().start == datetime.datetime(2026, 7, 1, 14, 30, tzinfo=datetime.UTC)
+    page = client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    assert 'value="10:00:00"' in page and "Time zone: <strong>America/New_York</strong>" in page
+
+
+def test_datetime_widgets_name_the_zone_elsewhere(client, editor):
+    client.force_login(editor)
+    assert "Time zone: <strong>Europe/Berlin</strong>" in client.get("/admin/news/newsitem/add/").content.decode()
+
+
+def test_end_before_start_is_a_form_error(client, editor):
+    event = EventFactory()
+    client.force_login(editor)
+    tz = zoneinfo.ZoneInfo("Europe/Berlin")
+    start = event.start.astimezone(tz)
+    page = client.get(f"/admin/events/event/{event.pk}/change/")
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if isinstance(v, str | int | bool)}
+    data.update({
+        "title": event.title, "slug": event.slug, "kind": event.kind, "timezone": "Europe/Berlin", "status": "published",
+        "start_0": start.date().isoformat(), "start_1": "12:00", "end_0": start.date().isoformat(), "end_1": "11:00",
+        "publish_at_0": "2026-01-01", "publish_at_1": "00:00",
+        "agenda_items-TOTAL_FORMS": "0", "agenda_items-INITIAL_FORMS": "0", "agenda_items-MIN_NUM_FORMS": "0", "agenda_items-MAX_NUM_FORMS": "1000",
+        "slide_decks-TOTAL_FORMS": "0", "slide_decks-INITIAL_FORMS": "0", "slide_decks-MIN_NUM_FORMS": "0", "slide_decks-MAX_NUM_FORMS": "1000",
+    })  # fmt: skip
+    response = client.post(f"/admin/events/event/{event.pk}/change/", data)
+    assert response.status_code == 200
+    assert "cannot end before it starts" in str(response.context["adminform"].form.errors)

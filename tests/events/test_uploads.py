@@ -1,0 +1,139 @@
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from events.models import SlideDeck, SlideDeckVersion
+from events.services import attach_file, create_decks, title_from_filename
+from events.uploads import inspect_document
+from tests.conftest import files_in
+from tests.events.factories import EventFactory, make_deck, pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+FIXTURE_PDF = Path(__file__).resolve().parents[1] / "fixtures" / "shared-mime-info-spec.pdf"
+
+
+def png_bytes():
+    out = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def pptx_bytes():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("ppt/presentation.xml", "<p:presentation/>")
+    return out.getvalue()
+
+
+def odp_bytes():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.presentation")
+        z.writestr("content.xml", "<office:document-content/>")
+    return out.getvalue()
+
+
+def test_real_world_pdf_is_inspected():
+    info = inspect_document(SimpleUploadedFile("spec.pdf", FIXTURE_PDF.read_bytes()))
+    assert info.file_type == "pdf"
+    assert info.page_count > 1
+    assert info.thumbnail.width == 480
+    assert "MIME" in info.text
+
+
+def test_pptx_and_odp_are_recognised_by_their_containers():
+    assert inspect_document(SimpleUploadedFile("talk.pptx", pptx_bytes())).file_type == "pptx"
+    assert inspect_document(SimpleUploadedFile("talk.odp", odp_bytes())).file_type == "odp"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.pdf", b"just some text\n", "its content is plain text"),
+        ("page.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>", "its content is an HTML page"),
+        ("image.pptx", png_bytes(), "its content is a PNG image"),
+        ("talk.odp", pptx_bytes(), "a ZIP archive but not an OpenDocument presentation"),
+        ("talk.pptx", odp_bytes(), "a ZIP archive but not a PowerPoint file"),
+        ("virus.exe", b"MZ....", "not an accepted file type"),
+        ("slides.pdf", b"%PDF-1.4\n garbage that is not a PDF body", "could not be read as a PDF"),
+    ],
+)
+def test_wrong_content_is_refused_with_a_clear_message(name, content, message):
+    with pytest.raises(ValidationError) as exc:
+        inspect_document(SimpleUploadedFile(name, content))
+    assert message in exc.value.messages[0]
+    assert "Accepted" in exc.value.messages[0] or "PDF" in exc.value.messages[0]
+
+
+def test_size_cap_from_settings(settings):
+    settings.SLIDES_MAX_UPLOAD_SIZE = 1000
+    with pytest.raises(ValidationError) as exc:
+        inspect_document(pdf_upload())
+    assert "the limit is 1000" in exc.value.messages[0]
+
+
+def test_stored_under_content_hash_with_original_name_as_data(media_root):
+    deck = make_deck(upload=pdf_upload("Kutyniok – Phase 2 \"final\".pdf"))
+    assert deck.file.name == f"decks/{deck.sha256[:2]}/{deck.sha256}.pdf"
+    assert deck.original_filename == 'Kutyniok – Phase 2 "final".pdf'
+    assert (media_root / deck.file.name).exists()
+    assert deck.page_count == 3 and deck.thumbnail and "Slide 2" in deck.text
+
+
+def test_replacing_a_file_keeps_url_and_previous_version(client, media_root):
+    deck = make_deck(upload=pdf_upload("v1.pdf", pages=2))
+    url, first = deck.get_absolute_url(), deck.file.name
+    attach_file(deck, pdf_upload("v2.pdf", pages=5, title="New"))
+    deck.refresh_from_db()
+    assert deck.get_absolute_url() == url and deck.page_count == 5
+    version = SlideDeckVersion.objects.get(deck=deck)
+    assert version.file.name == first and version.original_filename == "v1.pdf" and version.page_count == 2
+    assert (media_root / first).exists()
+    html = client.get(url).content.decode()
+    assert "Earlier versions" in html and "v1.pdf" in html
+    assert client.get(version.get_absolute_url()).status_code == 200
+
+
+def test_same_file_again_changes_nothing():
+    upload = pdf_upload("same.pdf")
+    deck = make_deck(upload=upload)
+    attach_file(deck, SimpleUploadedFile("same.pdf", _bytes(upload)))
+    assert not SlideDeckVersion.objects.exists()
+
+
+def _bytes(upload):
+    upload.seek(0)
+    return upload.read()
+
+
+def test_bulk_upload_creates_one_deck_per_file_and_reports_refusals(media_root):
+    event = EventFactory(slug="meeting")
+    files = [pdf_upload("01_opening-talk.pdf"), SimpleUploadedFile("b.pptx", pptx_bytes()), SimpleUploadedFile("notes.pdf", b"text")]
+    created, refused = create_decks(event, files)
+    assert [d.title for d in created] == ["01 opening talk", "B"]
+    assert refused[0][0] == "notes.pdf" and "plain text" in refused[0][1][0]
+    assert SlideDeck.objects.filter(event=event).count() == 2
+
+
+def test_title_from_filename():
+    assert title_from_filename("2023-10-18_phase2_info-session.pdf") == "2023 10 18 phase2 info session"
+
+
+def test_deleting_a_deck_removes_files_nobody_else_uses(media_root, django_capture_on_commit_callbacks):
+    deck = make_deck(upload=pdf_upload("a.pdf"))
+    twin = make_deck(upload=SimpleUploadedFile("twin.pdf", _bytes(pdf_upload("a.pdf"))))
+    assert twin.file.name == deck.file.name  # identical content is stored once
+    with django_capture_on_commit_callbacks(execute=True):
+        deck.delete()
+    assert (media_root / twin.file.name).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        twin.delete()
+    assert not (media_root / twin.file.name).exists()
+    assert [f for f in files_in(media_root) if f.startswith("decks/")] == []

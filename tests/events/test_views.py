@@ -1,0 +1,278 @@
+import datetime
+import hashlib
+import io
+import zipfile
+import zoneinfo
+
+import icalendar
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from events.models import Event, SlideDeck
+from tests.events.factories import AgendaItemFactory, EventFactory, make_deck, pdf_upload
+from tests.programs.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+NOW = datetime.datetime(2026, 5, 10, 12, 0, tzinfo=BERLIN)
+
+
+def body(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+# --- list -------------------------------------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_upcoming_and_past_split_around_now_including_events_in_progress(client):
+    hour = datetime.timedelta(hours=1)
+    past = EventFactory(title="Ended an hour ago", start=NOW - 3 * hour, end=NOW - hour)
+    running = EventFactory(title="In progress", start=NOW - hour, end=NOW + hour)
+    future = EventFactory(title="Tomorrow", start=NOW + 24 * hour, end=NOW + 26 * hour)
+    assert list(Event.objects.upcoming()) == [running, future]
+    assert list(Event.objects.past()) == [past]
+    response = client.get("/events/")
+    assert list(response.context["upcoming"]) == [running, future]
+    assert response.context["past_by_year"] == [(2026, [past])]
+    assert "Happening now" in response.content.decode()
+
+
+def test_kind_filter_and_year_groups(client):
+    EventFactory(title="Old meeting", kind="annual_meeting", start=timezone.now() - datetime.timedelta(days=800))
+    EventFactory(title="A workshop", kind="workshop", start=timezone.now() - datetime.timedelta(days=30))
+    html = client.get("/events/?kind=annual_meeting").content.decode()
+    assert "Old meeting" in html and "A workshop" not in html
+    assert client.get("/events/?kind=bogus").status_code == 200
+
+
+def test_date_range_in_the_events_zone_with_the_zone_named(client):
+    ny = zoneinfo.ZoneInfo("America/New_York")
+    start = datetime.datetime(2026, 7, 1, 10, 0, tzinfo=ny)
+    event = EventFactory(title="NY", timezone="America/New_York", start=start, end=start + datetime.timedelta(hours=2))
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert '<time datetime="2026-07-01T10:00-04:00">1 July 2026, 10:00</time>' in html
+    assert "(New York time, EDT)" in html
+    berlin = EventFactory(start=datetime.datetime(2026, 7, 1, 10, 0, tzinfo=BERLIN))
+    assert "time," not in client.get(berlin.get_absolute_url()).content.decode().split("<dt>When</dt>")[1][:300]
+
+
+def test_all_day_events_show_dates_only(client):
+    start = datetime.datetime(2026, 3, 12, 0, 0, tzinfo=BERLIN)
+    event = EventFactory(all_day=True, start=start, end=start + datetime.timedelta(days=2, hours=23))
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert '<time datetime="2026-03-12">12</time>–<time datetime="2026-03-14">14 March 2026</time>' in html
+
+
+# --- detail -----------------------------------------------------------------------------------
+
+
+def test_detail_shows_agenda_by_day_decks_and_calendar_links(client):
+    start = datetime.datetime(2030, 9, 3, 9, 0, tzinfo=BERLIN)
+    event = EventFactory(start=start, end=start + datetime.timedelta(days=1, hours=8), registration_url="https://reg.example.org")
+    AgendaItemFactory(event=event, title="Day one talk", start=start)
+    AgendaItemFactory(event=event, title="Day two talk", start=start + datetime.timedelta(days=1))
+    make_deck(event, title="The deck", upload=pdf_upload(pages=24))
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert "Tuesday, 3 September 2030" in html and "Wednesday, 4 September 2030" in html
+    assert "PDF, 24 pages," in html and " KB" in html
+    assert "calendar.google.com/calendar/render?action=TEMPLATE" in html
+    assert "outlook.office.com/calendar" in html
+    assert 'href="https://reg.example.org"' in html
+    assert "slides.zip" in html
+
+
+def test_registration_link_hidden_after_its_deadline(client):
+    event = EventFactory(registration_url="https://reg.example.org", registration_deadline=timezone.now() - datetime.timedelta(hours=1))
+    assert "reg.example.org" not in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_detail_query_count_is_constant(client):
+    def build(n):
+        event = EventFactory()
+        speaker = PersonFactory()
+        for i in range(n):
+            item = AgendaItemFactory(event=event, start=event.start + datetime.timedelta(minutes=30 * i))
+            item.speakers.add(speaker)
+            deck = make_deck(event)
+            deck.speakers.add(speaker)
+        return event
+
+    small, large = build(1), build(30)
+    with CaptureQueriesContext(connection) as one:
+        client.get(small.get_absolute_url())
+    with CaptureQueriesContext(connection) as thirty:
+        response = client.get(large.get_absolute_url())
+    assert response.content.decode().count('class="deck"') == 30
+    assert len(one) == len(thirty)
+    assert len(thirty) <= 12
+
+
+# --- downloads --------------------------------------------------------------------------------
+
+
+def test_download_returns_the_same_bytes_with_the_right_headers(client):
+    upload = pdf_upload("Präsentation „Größe“ \"v2\".pdf")
+    upload.seek(0)
+    original = upload.read()
+    deck = make_deck(upload=upload)
+    response = client.get(deck.get_download_url())
+    assert response.status_code == 200
+    assert hashlib.sha256(body(response)).hexdigest() == hashlib.sha256(original).hexdigest()
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Accept-Ranges"] == "bytes"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("inline; filename*=utf-8''")
+    assert "Pr%C3%A4sentation%20%E2%80%9EGr%C3%B6%C3%9Fe%E2%80%9C%20%22v2%22.pdf" in disposition
+    assert response["ETag"] == f'"{deck.sha256}"' and response["Last-Modified"]
+
+
+def test_ascii_names_with_quotes_are_escaped(client):
+    deck = make_deck(upload=pdf_upload('Talk "final".pdf'))
+    assert client.get(deck.get_download_url())["Content-Disposition"] == 'inline; filename="Talk \\"final\\".pdf"'
+
+
+def test_presentations_are_attachments(client):
+    from tests.events.test_uploads import pptx_bytes
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    deck = make_deck(upload=SimpleUploadedFile("talk.pptx", pptx_bytes()))
+    response = client.get(deck.get_download_url())
+    assert response["Content-Type"].endswith("presentationml.presentation")
+    assert response["Content-Disposition"] == 'attachment; filename="talk.pptx"'
+
+
+def test_conditional_and_range_requests(client):
+    deck = make_deck()
+    url = deck.get_download_url()
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    partial = client.get(url, headers={"Range": "bytes=0-99"})
+    assert partial.status_code == 206
+    assert partial["Content-Range"] == f"bytes 0-99/{deck.size}"
+    assert len(body(partial)) == 100
+    tail = client.get(url, headers={"Range": "bytes=-10"})
+    assert tail.status_code == 206 and len(body(tail)) == 10
+    assert client.get(url, headers={"Range": f"bytes={deck.size}-"}).status_code == 416
+    stale = client.get(url, headers={"Range": "bytes=0-9", "If-Range": '"other"'})
+    assert stale.status_code == 200 and len(body(stale)) == deck.size
+
+
+def test_downloads_are_counted_without_cookies(client):
+    deck = make_deck()
+    url = deck.get_download_url()
+    response = client.get(url)
+    body(response)
+    client.get(url, headers={"Range": "bytes=100-199"})  # a later part of a download: not counted again
+    client.get(url, headers={"If-None-Match": response["ETag"]})
+    client.head(url)
+    deck.refresh_from_db()
+    assert deck.download_count == 1
+    assert not response.cookies
+
+
+def test_decks_of_draft_events_are_not_public(client):
+    deck = make_deck(EventFactory(status="draft"))
+    assert client.get(deck.get_absolute_url()).status_code == 404
+    assert client.get(deck.get_download_url()).status_code == 404
+
+
+def test_zip_of_an_event_has_every_deck_and_an_index_with_hashes(client):
+    event = EventFactory(slug="meeting")
+    decks = [make_deck(event, title=f"Talk {i}", upload=pdf_upload(f"talk.pdf", title=f"T{i}")) for i in range(3)]
+    decks[0].speakers.add(PersonFactory(first_name="Gitta", last_name="Kutyniok"))
+    response = client.get("/events/meeting/slides.zip")
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Type"] == "application/zip"
+    assert 'filename="meeting-slides.zip"' in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(body(response)))
+    names = archive.namelist()
+    assert len(names) == 4 and names[-1] == "index.txt"
+    assert sorted(names[:3]) == ["talk-2.pdf", "talk-3.pdf", "talk.pdf"]
+    index = archive.read("index.txt").decode()
+    for deck in SlideDeck.objects.filter(event=event):
+        assert deck.sha256 in index
+    for name in names[:3]:
+        digest = hashlib.sha256(archive.read(name)).hexdigest()
+        assert digest in index
+    assert "Gitta Kutyniok" in index and "CC BY 4.0" in index
+
+
+def test_zip_of_an_event_without_slides_is_404(client):
+    assert client.get(EventFactory(slug="empty").get_absolute_url() + "slides.zip").status_code == 404
+
+
+# --- calendars --------------------------------------------------------------------------------
+
+
+def parse(response):
+    assert response["Content-Type"].startswith("text/calendar")
+    return icalendar.Calendar.from_ical(response.content)
+
+
+def test_ics_of_an_event_in_new_york_has_the_right_instant(client):
+    ny = zoneinfo.ZoneInfo("America/New_York")
+    start = datetime.datetime(2026, 7, 1, 10, 0, tzinfo=ny)
+    event = EventFactory(timezone="America/New_York", start=start, end=start + datetime.timedelta(hours=2))
+    cal = parse(client.get(f"/events/{event.slug}/calendar.ics"))
+    vevent = cal.walk("VEVENT")[0]
+    dtstart = vevent.decoded("DTSTART")
+    assert dtstart.astimezone(datetime.UTC) == datetime.datetime(2026, 7, 1, 14, 0, tzinfo=datetime.UTC)
+    assert vevent["DTSTART"].params["TZID"] == "America/New_York"
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["America/New_York"]
+    assert str(vevent["UID"]) == f"{event.uuid}@spp2298"
+    assert "DTSTAMP" in vevent and str(vevent["URL"]).endswith(event.get_absolute_url())
+    assert str(vevent["STATUS"]) == "CONFIRMED"
+
+
+def test_editing_an_event_increases_sequence_and_cancelling_is_exported(client):
+    event = EventFactory()
+    first = parse(client.get(f"/events/{event.slug}/calendar.ics")).walk("VEVENT")[0]["SEQUENCE"]
+    event = Event.objects.get(pk=event.pk)
+    event.title = "New title"
+    event.save()
+    event = Event.objects.get(pk=event.pk)
+    event.status = Event.Status.CANCELLED
+    event.save()
+    vevent = parse(client.get(f"/events/{event.slug}/calendar.ics")).walk("VEVENT")[0]
+    assert vevent["SEQUENCE"] == first + 2
+    assert str(vevent["STATUS"]) == "CANCELLED"
+
+
+def test_saving_without_a_change_keeps_sequence():
+    event = EventFactory()
+    event = Event.objects.get(pk=event.pk)
+    event.save()
+    assert Event.objects.get(pk=event.pk).sequence == 0
+
+
+def test_all_day_events_are_dates(client):
+    start = datetime.datetime(2026, 3, 12, 0, 0, tzinfo=BERLIN)
+    event = EventFactory(all_day=True, start=start, end=start + datetime.timedelta(days=2, hours=23))
+    vevent = parse(client.get(f"/events/{event.slug}/calendar.ics")).walk("VEVENT")[0]
+    assert vevent["DTSTART"].params.get("VALUE") == "DATE" or isinstance(vevent.decoded("DTSTART"), datetime.date)
+    assert vevent.decoded("DTSTART") == datetime.date(2026, 3, 12)
+    assert vevent.decoded("DTEND") == datetime.date(2026, 3, 15)
+    assert "DTSTART;VALUE=DATE:20260312" in client.get(f"/events/{event.slug}/calendar.ics").content.decode()
+
+
+def test_feeds_of_all_events_and_by_kind(client):
+    EventFactory(title="A workshop", kind="workshop")
+    EventFactory(title="A meeting", kind="annual_meeting")
+    EventFactory(title="A draft", status="draft")
+    everything = parse(client.get("/events/calendar.ics"))
+    assert sorted(str(e["SUMMARY"]) for e in everything.walk("VEVENT")) == ["A meeting", "A workshop"]
+    meetings = parse(client.get("/events/calendar/annual_meeting.ics"))
+    assert [str(e["SUMMARY"]) for e in meetings.walk("VEVENT")] == ["A meeting"]
+    assert client.get("/events/calendar/nonsense.ics").status_code == 404
+
+
+def test_long_lines_are_folded_and_text_escaped(client):
+    event = EventFactory(title="Semicolons; commas, and a very long title " * 3, summary="Line\nbreak")
+    raw = client.get(f"/events/{event.slug}/calendar.ics").content.decode()
+    assert all(len(line.encode()) <= 75 for line in raw.split("\r\n"))
+    assert "Semicolons\\; commas\\," in raw.replace("\r\n ", "")
