@@ -1,5 +1,6 @@
 from django.db.models.functions import ExtractYear
 from django.http import Http404
+from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView
 
 from spp_site.views import PublishedObjectMixin
@@ -63,11 +64,11 @@ class NewsDetailView(PublishedObjectMixin, DetailView):
             .prefetch_related("related_events", "related_projects")
         )
 
-    def get_object(self, queryset=None):
-        item = super().get_object(queryset)
-        if item.get_absolute_url() != self.request.path:
-            raise Http404("Wrong year for this item.")
-        return item
+    def get(self, request, *args, **kwargs):
+        item = self.get_object()
+        if item.get_absolute_url() != request.path:  # right slug, other year: send to the real address
+            return redirect(item, permanent=True)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

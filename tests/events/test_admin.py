@@ -35,13 +35,18 @@ def deck_form(event, upload, **extra):
     ("upload", "message"),
     [
         (lambda: SimpleUploadedFile("notes.pdf", b"plain text, renamed"), "its content is plain text"),
-        (lambda: SimpleUploadedFile("page.pdf", b"<html><body><script>x</script></body></html>"), "its content is an HTML page"),
+        (
+            lambda: SimpleUploadedFile("page.pdf", b"<html><body><script>x</script></body></html>"),
+            "its content is an HTML page",
+        ),
         (lambda: SimpleUploadedFile("picture.pptx", png_bytes()), "its content is a PNG image"),
         (lambda: pdf_upload("big.pdf", pages=2), "the limit is"),
     ],
     ids=["text-as-pdf", "html-as-pdf", "png-as-pptx", "too-large"],
 )
-def test_refused_uploads_are_form_errors_and_leave_no_file(client, editor, media_root, settings, upload, message):
+def test_refused_uploads_are_form_errors_and_leave_no_file(
+    client, editor, media_root, settings, upload, message
+):
     settings.SLIDES_MAX_UPLOAD_SIZE = 1500  # the generated PDF is larger than this; the others are smaller
     event = EventFactory()
     client.force_login(editor)
@@ -74,7 +79,9 @@ def test_upload_through_admin_and_replace(client, editor, media_root):
     deck.refresh_from_db()
     assert deck.page_count == 4 and deck.versions.count() == 1
     # Saving without a new file keeps the current one.
-    response = client.post(f"/admin/events/slidedeck/{deck.pk}/change/", deck_form(event, None, title="Renamed"))
+    response = client.post(
+        f"/admin/events/slidedeck/{deck.pk}/change/", deck_form(event, None, title="Renamed")
+    )
     assert response.status_code == 302
     deck.refresh_from_db()
     assert deck.title == "Renamed" and deck.page_count == 4 and deck.versions.count() == 1
@@ -91,9 +98,18 @@ def test_bulk_upload_page(client, editor, media_root):
     event = EventFactory()
     client.force_login(editor)
     url = f"/admin/events/event/{event.pk}/upload-slides/"
-    assert "Upload several slide files" in client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    assert (
+        "Upload several slide files" in client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    )
     response = client.post(
-        url, {"files": [pdf_upload("a_first-talk.pdf"), pdf_upload("second.pdf"), SimpleUploadedFile("x.pdf", b"nope")]}
+        url,
+        {
+            "files": [
+                pdf_upload("a_first-talk.pdf"),
+                pdf_upload("second.pdf"),
+                SimpleUploadedFile("x.pdf", b"nope"),
+            ]
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -125,7 +141,10 @@ def test_event_times_are_entered_in_the_events_time_zone(client, editor):
 
 def test_datetime_widgets_name_the_zone_elsewhere(client, editor):
     client.force_login(editor)
-    assert "Time zone: <strong>Europe/Berlin</strong>" in client.get("/admin/news/newsitem/add/").content.decode()
+    assert (
+        "Time zone: <strong>Europe/Berlin</strong>"
+        in client.get("/admin/news/newsitem/add/").content.decode()
+    )
 
 
 def test_end_before_start_is_a_form_error(client, editor):

@@ -80,7 +80,7 @@ def test_size_cap_from_settings(settings):
 
 
 def test_stored_under_content_hash_with_original_name_as_data(media_root):
-    deck = make_deck(upload=pdf_upload("Kutyniok – Phase 2 \"final\".pdf"))
+    deck = make_deck(upload=pdf_upload('Kutyniok – Phase 2 "final".pdf'))
     assert deck.file.name == f"decks/{deck.sha256[:2]}/{deck.sha256}.pdf"
     assert deck.original_filename == 'Kutyniok – Phase 2 "final".pdf'
     assert (media_root / deck.file.name).exists()
@@ -115,7 +115,11 @@ def _bytes(upload):
 
 def test_bulk_upload_creates_one_deck_per_file_and_reports_refusals(media_root):
     event = EventFactory(slug="meeting")
-    files = [pdf_upload("01_opening-talk.pdf"), SimpleUploadedFile("b.pptx", pptx_bytes()), SimpleUploadedFile("notes.pdf", b"text")]
+    files = [
+        pdf_upload("01_opening-talk.pdf"),
+        SimpleUploadedFile("b.pptx", pptx_bytes()),
+        SimpleUploadedFile("notes.pdf", b"text"),
+    ]
     created, refused = create_decks(event, files)
     assert [d.title for d in created] == ["01 opening talk", "B"]
     assert refused[0][0] == "notes.pdf" and "plain text" in refused[0][1][0]

@@ -42,7 +42,9 @@ def test_upcoming_and_past_split_around_now_including_events_in_progress(client)
 
 
 def test_kind_filter_and_year_groups(client):
-    EventFactory(title="Old meeting", kind="annual_meeting", start=timezone.now() - datetime.timedelta(days=800))
+    EventFactory(
+        title="Old meeting", kind="annual_meeting", start=timezone.now() - datetime.timedelta(days=800)
+    )
     EventFactory(title="A workshop", kind="workshop", start=timezone.now() - datetime.timedelta(days=30))
     html = client.get("/events/?kind=annual_meeting").content.decode()
     assert "Old meeting" in html and "A workshop" not in html
@@ -52,12 +54,16 @@ def test_kind_filter_and_year_groups(client):
 def test_date_range_in_the_events_zone_with_the_zone_named(client):
     ny = zoneinfo.ZoneInfo("America/New_York")
     start = datetime.datetime(2026, 7, 1, 10, 0, tzinfo=ny)
-    event = EventFactory(title="NY", timezone="America/New_York", start=start, end=start + datetime.timedelta(hours=2))
+    event = EventFactory(
+        title="NY", timezone="America/New_York", start=start, end=start + datetime.timedelta(hours=2)
+    )
     html = client.get(event.get_absolute_url()).content.decode()
     assert '<time datetime="2026-07-01T10:00-04:00">1 July 2026, 10:00</time>' in html
     assert "(New York time, EDT)" in html
     berlin = EventFactory(start=datetime.datetime(2026, 7, 1, 10, 0, tzinfo=BERLIN))
-    assert "time," not in client.get(berlin.get_absolute_url()).content.decode().split("<dt>When</dt>")[1][:300]
+    assert (
+        "time," not in client.get(berlin.get_absolute_url()).content.decode().split("<dt>When</dt>")[1][:300]
+    )
 
 
 def test_all_day_events_show_dates_only(client):
@@ -72,7 +78,11 @@ def test_all_day_events_show_dates_only(client):
 
 def test_detail_shows_agenda_by_day_decks_and_calendar_links(client):
     start = datetime.datetime(2030, 9, 3, 9, 0, tzinfo=BERLIN)
-    event = EventFactory(start=start, end=start + datetime.timedelta(days=1, hours=8), registration_url="https://reg.example.org")
+    event = EventFactory(
+        start=start,
+        end=start + datetime.timedelta(days=1, hours=8),
+        registration_url="https://reg.example.org",
+    )
     AgendaItemFactory(event=event, title="Day one talk", start=start)
     AgendaItemFactory(event=event, title="Day two talk", start=start + datetime.timedelta(days=1))
     make_deck(event, title="The deck", upload=pdf_upload(pages=24))
@@ -86,7 +96,10 @@ def test_detail_shows_agenda_by_day_decks_and_calendar_links(client):
 
 
 def test_registration_link_hidden_after_its_deadline(client):
-    event = EventFactory(registration_url="https://reg.example.org", registration_deadline=timezone.now() - datetime.timedelta(hours=1))
+    event = EventFactory(
+        registration_url="https://reg.example.org",
+        registration_deadline=timezone.now() - datetime.timedelta(hours=1),
+    )
     assert "reg.example.org" not in client.get(event.get_absolute_url()).content.decode()
 
 
@@ -115,7 +128,7 @@ def test_detail_query_count_is_constant(client):
 
 
 def test_download_returns_the_same_bytes_with_the_right_headers(client):
-    upload = pdf_upload("Präsentation „Größe“ \"v2\".pdf")
+    upload = pdf_upload('Präsentation „Größe“ "v2".pdf')
     upload.seek(0)
     original = upload.read()
     deck = make_deck(upload=upload)
@@ -133,12 +146,16 @@ def test_download_returns_the_same_bytes_with_the_right_headers(client):
 
 def test_ascii_names_with_quotes_are_escaped(client):
     deck = make_deck(upload=pdf_upload('Talk "final".pdf'))
-    assert client.get(deck.get_download_url())["Content-Disposition"] == 'inline; filename="Talk \\"final\\".pdf"'
+    assert (
+        client.get(deck.get_download_url())["Content-Disposition"]
+        == 'inline; filename="Talk \\"final\\".pdf"'
+    )
 
 
 def test_presentations_are_attachments(client):
-    from tests.events.test_uploads import pptx_bytes
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.events.test_uploads import pptx_bytes
 
     deck = make_deck(upload=SimpleUploadedFile("talk.pptx", pptx_bytes()))
     response = client.get(deck.get_download_url())
@@ -183,7 +200,9 @@ def test_decks_of_draft_events_are_not_public(client):
 
 def test_zip_of_an_event_has_every_deck_and_an_index_with_hashes(client):
     event = EventFactory(slug="meeting")
-    decks = [make_deck(event, title=f"Talk {i}", upload=pdf_upload(f"talk.pdf", title=f"T{i}")) for i in range(3)]
+    decks = [
+        make_deck(event, title=f"Talk {i}", upload=pdf_upload("talk.pdf", title=f"T{i}")) for i in range(3)
+    ]
     decks[0].speakers.add(PersonFactory(first_name="Gitta", last_name="Kutyniok"))
     response = client.get("/events/meeting/slides.zip")
     assert response.status_code == 200 and response.streaming
@@ -254,7 +273,9 @@ def test_all_day_events_are_dates(client):
     start = datetime.datetime(2026, 3, 12, 0, 0, tzinfo=BERLIN)
     event = EventFactory(all_day=True, start=start, end=start + datetime.timedelta(days=2, hours=23))
     vevent = parse(client.get(f"/events/{event.slug}/calendar.ics")).walk("VEVENT")[0]
-    assert vevent["DTSTART"].params.get("VALUE") == "DATE" or isinstance(vevent.decoded("DTSTART"), datetime.date)
+    assert vevent["DTSTART"].params.get("VALUE") == "DATE" or isinstance(
+        vevent.decoded("DTSTART"), datetime.date
+    )
     assert vevent.decoded("DTSTART") == datetime.date(2026, 3, 12)
     assert vevent.decoded("DTEND") == datetime.date(2026, 3, 15)
     assert "DTSTART;VALUE=DATE:20260312" in client.get(f"/events/{event.slug}/calendar.ics").content.decode()

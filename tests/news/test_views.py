@@ -1,0 +1,141 @@
+import datetime
+
+import feedparser
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from spp_site.demo_media import cover_image
+from spp_site.publishing import Status
+from tests.news.factories import NewsItemFactory
+from tests.programs.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+NOW = datetime.datetime(2026, 4, 1, 12, 0, tzinfo=datetime.UTC)
+
+
+def parsed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    return response, feed
+
+
+@pytest.mark.parametrize(("url", "version"), [("/news/feed/rss/", "rss20"), ("/news/feed/atom/", "atom10")])
+def test_feeds_list_exactly_the_published_items_newest_first(client, url, version):
+    with time_machine.travel(NOW, tick=False):
+        older = NewsItemFactory(
+            title="Older",
+            publish_at=NOW - datetime.timedelta(days=2),
+            body="![x](/media/markdown/a-10x10.webp) **Full** body",
+        )
+        newer = NewsItemFactory(title="Newer", publish_at=NOW - datetime.timedelta(days=1))
+        NewsItemFactory(title="Draft", status=Status.DRAFT, publish_at=NOW - datetime.timedelta(days=3))
+        scheduled = NewsItemFactory(title="Scheduled", publish_at=NOW + datetime.timedelta(hours=1))
+        response, feed = parsed(client, url)
+        assert feed.version == version
+        assert [e.title for e in feed.entries] == ["Newer", "Older"]
+        entry = feed.entries[1]
+        assert entry.link == f"http://testserver{older.get_absolute_url()}"
+        assert entry.id == f"urn:uuid:{older.uuid}"
+        assert entry.published_parsed[:3] == (NOW - datetime.timedelta(days=2)).timetuple()[:3]
+        full = entry.content[0].value
+        assert (
+            "<strong>Full</strong>" in full and 'src="http://testserver/media/markdown/a-10x10.webp"' in full
+        )
+        assert feed.entries[0].id == f"urn:uuid:{newer.uuid}"
+    with time_machine.travel(NOW + datetime.timedelta(hours=1, seconds=1), tick=False):
+        _, feed = parsed(client, url)
+        assert [e.title for e in feed.entries] == ["Scheduled", "Newer", "Older"]
+        assert feed.entries[0].id == f"urn:uuid:{scheduled.uuid}"
+
+
+def test_category_feeds_and_autodiscovery(client):
+    NewsItemFactory(title="A job", category="job")
+    NewsItemFactory(title="An award", category="award")
+    _, feed = parsed(client, "/news/feed/job/rss/")
+    assert [e.title for e in feed.entries] == ["A job"]
+    _, feed = parsed(client, "/news/feed/job/atom/")
+    assert [e.title for e in feed.entries] == ["A job"]
+    assert client.get("/news/feed/nonsense/rss/").status_code == 404
+    html = client.get("/news/?category=job").content.decode()
+    assert 'type="application/rss+xml"' in html and 'href="/news/feed/job/atom/"' in html
+    home = client.get("/").content.decode()
+    assert '<link rel="alternate" type="application/atom+xml"' in home
+
+
+def test_news_list_query_count_is_constant(client):
+    author = PersonFactory()
+    NewsItemFactory(author_person=author)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/news/")
+    for _ in range(49):
+        NewsItemFactory(author_person=author)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get("/news/")
+    assert response.context["paginator"].count == 50
+    assert len(one) == len(fifty)
+    assert len(fifty) <= 8
+
+
+@pytest.mark.parametrize(("page", "status"), [("2", 200), ("3", 404), ("abc", 404), ("-1", 404)])
+def test_pagination(client, page, status):
+    for _ in range(15):
+        NewsItemFactory()
+    assert client.get(f"/news/?page={page}").status_code == status
+
+
+def test_category_filter_and_year_archive(client):
+    NewsItemFactory(
+        title="Old call", category="call", publish_at=datetime.datetime(2023, 6, 23, 10, tzinfo=datetime.UTC)
+    )
+    NewsItemFactory(
+        title="New award", category="award", publish_at=datetime.datetime(2024, 6, 7, 10, tzinfo=datetime.UTC)
+    )
+    html = client.get("/news/?category=call").content.decode()
+    assert "Old call" in html and "New award" not in html
+    archive = client.get("/news/2023/").content.decode()
+    assert "Old call" in archive and "New award" not in archive
+    assert client.get("/news/1999/").status_code == 404
+    assert 'href="/news/2024/"' in archive
+
+
+def test_detail_has_opengraph_with_absolute_image_and_neighbours(client):
+    older = NewsItemFactory(title="Older one")
+    item = NewsItemFactory(
+        title="With picture",
+        teaser="Short teaser.",
+        publish_at=timezone.now() - datetime.timedelta(minutes=5),
+    )
+    item.cover_image = SimpleUploadedFile("c.jpg", cover_image("x"))
+    item.cover_alt = "A drawing"
+    item.save()
+    html = client.get(item.get_absolute_url()).content.decode()
+    assert f'<meta property="og:image" content="http://testserver/media/{item.cover_image.name}">' in html
+    assert '<meta property="og:title" content="With picture">' in html
+    assert '<meta property="og:description" content="Short teaser.">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert f'href="{older.get_absolute_url()}" rel="prev"' in html
+    assert 'srcset="' in html and 'width="1600"' in html
+
+
+def test_wrong_year_in_url_redirects_to_the_real_address(client):
+    item = NewsItemFactory(publish_at=datetime.datetime(2024, 6, 7, 10, tzinfo=datetime.UTC))
+    response = client.get(f"/news/2023/{item.slug}/")
+    assert response.status_code == 301 and response["Location"] == f"/news/2024/{item.slug}/"
+
+
+def test_expired_job_opening_is_listed_as_closed(client):
+    NewsItemFactory(
+        title="Open job", category="job", expires_on=timezone.localdate() + datetime.timedelta(days=3)
+    )
+    closed = NewsItemFactory(
+        title="Closed job", category="job", expires_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    html = client.get("/news/").content.decode()
+    assert "Closed job" in html and html.count("badge-closed") == 1
+    assert "<strong>Closed</strong> since" in client.get(closed.get_absolute_url()).content.decode()
