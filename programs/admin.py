@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -221,6 +222,8 @@ class SiteSettingsAdmin(ContentAdmin):
     autocomplete_fields = ["coordinating_institution"]
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         obj, _ = SiteSettings.objects.get_or_create(pk=1)
         return redirect(reverse("admin:programs_sitesettings_change", args=[obj.pk]))
 
