@@ -5,6 +5,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
@@ -78,7 +79,7 @@ class PublishableAdmin(ContentAdmin):
     @admin.display(description="visibility", ordering="publish_at")
     def visibility(self, obj):
         if obj.status == Status.DRAFT:
-            return format_html('<span class="spp-state spp-draft">Draft</span>')
+            return mark_safe('<span class="spp-state spp-draft">Draft</span>')
         if obj.is_scheduled:
             when = timezone.localtime(obj.publish_at).strftime("%d %b %Y %H:%M")
             return format_html('<span class="spp-state spp-scheduled">Scheduled · {}</span>', when)

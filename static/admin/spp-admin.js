@@ -1,4 +1,5 @@
-/* Admin additions for django-markdownx: show upload errors next to the editor, and after an
+/* markdownx's events do not bubble, so they are caught in the capture phase.
+   Admin additions for django-markdownx: show upload errors next to the editor, and after an
    image is inserted select its alt-text placeholder so the editor types a description over it. */
 (function () {
   "use strict";
@@ -20,7 +21,7 @@
     var editor = event.target.querySelector("textarea");
     if (editor) editor.value = editor.value.replace("Invalid response", ""); // markdownx inserts this on failure
     note(event.target, "markdownx-upload-error", response.error || "The image could not be uploaded.");
-  });
+  }, true);
 
   document.addEventListener("markdownx.fileUploadEnd", function (event) {
     note(event.target, "markdownx-upload-error", "");
@@ -32,5 +33,5 @@
       editor.setSelectionRange(at, at + PLACEHOLDER.length);
       note(event.target, "markdownx-alt-hint", "Type a short description of the image to replace the selected placeholder text.");
     }
-  });
+  }, true);
 })();
