@@ -52,10 +52,24 @@ check: venv ## Django system checks and the missing-migrations check
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+TOOLS := .tools
+VNU   := $(TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar
+
+.PHONY: tools
+tools: ## Install the Nu HTML checker (vnu.jar) from npm for the HTML tests (skipped without npm)
+	@if [ -f $(VNU) ]; then :; \
+	elif command -v npm >/dev/null; then \
+	  npm install --prefix $(TOOLS) --no-audit --no-fund --ignore-scripts --loglevel=error vnu-jar@26.9.27; \
+	else echo "npm not found: the Nu HTML checker tests will be skipped (install Node.js and npm to run them)"; fi
+
 .PHONY: test
-test: lint check ## Lint, checks and the whole test suite (browser tests included)
+test: lint check tools ## Lint, checks and the whole test suite (browser and HTML-validity tests included)
 	$(VENV)/bin/pytest
+
+.PHONY: audit
+audit: seed ## Lighthouse scores for the home and an event page (mobile and desktop)
+	scripts/audit.sh
 
 .PHONY: clean
 clean: ## Remove the virtualenv and local data (SQLite database, uploaded media)
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache $(TOOLS) test-artifacts

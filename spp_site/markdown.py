@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 import latex2mathml.converter
 import markdown
-import markdown.extensions.toc
 import markdown.util
 import nh3
 from django.conf import settings
@@ -152,6 +151,31 @@ class ImageExtension(Extension):
         md.treeprocessors.register(_ImageTreeprocessor(md), "spp_images", 5)
 
 
+# --- headings ---------------------------------------------------------------------------------
+
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+
+
+class _HeadingTreeprocessor(Treeprocessor):
+    """The page title is the only <h1>: editors' headings start at <h2> and never skip a level
+    (“#” and “##” both become <h2>, a “####” right after it becomes <h3>), so the outline stays valid."""
+
+    def run(self, root):
+        previous = 1
+        for el in root.iter():
+            level = _HEADINGS.get(el.tag)
+            if level is None:
+                continue
+            level = max(2, min(level, previous + 1))
+            el.tag = f"h{level}"
+            previous = level
+
+
+class HeadingExtension(Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_HeadingTreeprocessor(md), "spp_headings", 6)
+
+
 # --- public API -------------------------------------------------------------------------------
 
 
@@ -162,8 +186,7 @@ def _extensions():
         "markdown.extensions.fenced_code",
         "markdown.extensions.sane_lists",
         "markdown.extensions.smarty",
-        # Editors' "# Heading" becomes <h2>: the page title is the only <h1>.
-        markdown.extensions.toc.TocExtension(baselevel=2, permalink=False),
+        HeadingExtension(),
         MathExtension(),
         ImageExtension(),
     ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/markdown/preview/", admin_views.markdown_preview, name="markdownx_markdownify"),
     path("admin/markdown/upload/", admin_views.markdown_image_upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("news/", include("news.urls")),
     path("", include("events.urls")),
     path("", include("programs.urls")),

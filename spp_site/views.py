@@ -5,7 +5,7 @@ import mimetypes
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
 from .files import stored_file_response
@@ -64,3 +64,9 @@ class PublishedObjectMixin:
             response["Cache-Control"] = "private, no-store"
             response["X-Robots-Tag"] = "noindex"
         return response
+
+
+@require_safe
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,0 +1,23 @@
+import pytest
+from django.core.management import call_command
+
+from tests.quality import PAGE_TYPES, nu_errors
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_type_is_valid_html(client, tmp_path):
+    call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    documents = {}
+    for name, url in PAGE_TYPES.items():
+        response = client.get(url)
+        assert response.status_code == (404 if "404" in name else 200), name
+        documents[name] = response.content.decode()
+    assert nu_errors(documents, tmp_path) == []
+
+
+def test_the_checker_catches_invalid_html(tmp_path):
+    bad = '<!doctype html><html lang="en"><head><title>x</title></head><body><p><time datetime="2024-01-01T10:00:00.123456+00:00">x</time><div></p></body></html>'
+    errors = nu_errors({"bad": bad}, tmp_path)
+    assert any("datetime" in e for e in errors)
+    assert len(errors) >= 2
