@@ -183,7 +183,7 @@ class FAQInline(ContentInlineMixin, admin.StackedInline):
 
 @admin.register(Call)
 class CallAdmin(PublishableAdmin):
-    list_display = ["title", "phase", "opens_on", "deadline", "visibility", "is_open"]
+    list_display = ["title", "phase", "opens_on", "deadline", "visibility", "is_open", "public_link"]
     list_filter = ["status", "phase"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -203,7 +203,7 @@ class CallAdmin(PublishableAdmin):
 
 @admin.register(Page)
 class PageAdmin(PublishableAdmin):
-    list_display = ["title", "slug", "visibility", "show_in_menu", "show_in_footer", "order"]
+    list_display = ["title", "slug", "visibility", "show_in_menu", "show_in_footer", "order", "public_link"]
     list_editable = ["show_in_menu", "show_in_footer", "order"]
     list_filter = ["status", "show_in_menu", "show_in_footer"]
     search_fields = ["title", "body"]

@@ -31,7 +31,7 @@ class MarkdownPreviewWidget(AdminMarkdownxWidget):
     """django-markdownx's editor with its live preview styled like the public pages."""
 
     class Media:
-        css = {"all": ["markdownx/admin/css/markdownx.min.css", "css/site.css", "admin/spp-admin.css"]}
+        css = {"all": ["markdownx/admin/css/markdownx.min.css", "css/prose.css", "admin/spp-admin.css"]}
         js = ["markdownx/js/markdownx.min.js", "admin/spp-admin.js"]
 
 
@@ -75,6 +75,11 @@ class PublishableAdmin(ContentAdmin):
     actions = ["publish_now", "make_draft"]
     list_filter = ["status"]
     date_hierarchy = "publish_at"
+
+    @admin.display(description="public page")
+    def public_link(self, obj):
+        label = "View" if obj.is_published else "Preview"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
 
     @admin.display(description="visibility", ordering="publish_at")
     def visibility(self, obj):
