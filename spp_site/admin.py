@@ -31,7 +31,9 @@ class MarkdownPreviewWidget(AdminMarkdownxWidget):
     """django-markdownx's editor with its live preview styled like the public pages."""
 
     class Media:
-        css = {"all": ["markdownx/admin/css/markdownx.min.css", "css/prose.css", "admin/spp-admin.css"]}
+        extend = False
+        # Not markdownx's own admin CSS: it fixes widths and restyles the preview unlike the site.
+        css = {"all": ["css/prose.css", "admin/spp-admin.css"]}
         js = ["markdownx/js/markdownx.min.js", "admin/spp-admin.js"]
 
 
