@@ -217,7 +217,25 @@ class Event(Publishable):
         return self.last_day + timedelta(days=1)
 
 
-class AgendaItem(models.Model):
+class GuestSpeakers(models.Model):
+    """Speakers who are not in the people directory, as comma-separated names (agenda items, decks)."""
+
+    guest_speakers = models.CharField(
+        max_length=300, blank=True, help_text="Speakers who are not in the people directory, comma-separated."
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def guest_speaker_list(self):
+        return [name.strip() for name in self.guest_speakers.split(",") if name.strip()]
+
+    def speaker_names(self):
+        return [p.full_name for p in self.speakers.all()] + self.guest_speaker_list
+
+
+class AgendaItem(GuestSpeakers):
     class Kind(models.TextChoices):
         TALK = "talk", "Talk"
         KEYNOTE = "keynote", "Keynote"
@@ -232,9 +250,6 @@ class AgendaItem(models.Model):
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
     speakers = models.ManyToManyField("programs.Person", blank=True, related_name="agenda_items")
-    guest_speakers = models.CharField(
-        max_length=300, blank=True, help_text="Speakers who are not in the people directory, comma-separated."
-    )
     abstract = MarkdownxField(blank=True, help_text="Markdown.")
 
     class Meta:
@@ -264,10 +279,6 @@ class AgendaItem(models.Model):
     @property
     def local_end(self):
         return timezone.localtime(self.end, self.event.tzinfo) if self.end else None
-
-    @property
-    def guest_speaker_list(self):
-        return [name.strip() for name in self.guest_speakers.split(",") if name.strip()]
 
 
 class Licence(models.TextChoices):
@@ -348,7 +359,7 @@ class SlideDeckQuerySet(models.QuerySet):
         return self.select_related("event", "agenda_item").prefetch_related("speakers")
 
 
-class SlideDeck(StoredDocument):
+class SlideDeck(GuestSpeakers, StoredDocument):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="slide_decks")
     agenda_item = models.ForeignKey(
         AgendaItem,
@@ -361,9 +372,6 @@ class SlideDeck(StoredDocument):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True, help_text="The deck's address: /slides/<slug>/.")
     speakers = models.ManyToManyField("programs.Person", blank=True, related_name="slide_decks")
-    guest_speakers = models.CharField(
-        max_length=300, blank=True, help_text="Speakers who are not in the people directory, comma-separated."
-    )
     licence = models.CharField(max_length=30, choices=Licence.choices, default=Licence.CC_BY)
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
     thumbnail = models.ImageField(max_length=200, blank=True, editable=False)
@@ -397,13 +405,6 @@ class SlideDeck(StoredDocument):
     @property
     def thumbnail_size(self):
         return image_size(self.thumbnail.name) if self.thumbnail else None
-
-    @property
-    def guest_speaker_list(self):
-        return [name.strip() for name in self.guest_speakers.split(",") if name.strip()]
-
-    def speaker_names(self):
-        return [p.full_name for p in self.speakers.all()] + self.guest_speaker_list
 
     def count_download(self):
         SlideDeck.objects.filter(pk=self.pk).update(download_count=F("download_count") + 1)
