@@ -30,7 +30,7 @@ migrate: venv ## Apply database migrations
 .PHONY: seed
 seed: migrate ## Load the demo content (idempotent) and ensure a local admin account
 	$(PY) manage.py seed_demo
-	$(PY) manage.py ensure_admin
+	$(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
 
 .PHONY: run
 run: seed ## Set everything up and serve the site on http://127.0.0.1:8000

@@ -9,8 +9,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument("--url", default="http://127.0.0.1:8000/admin/", help="Shown with the password.")
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, url, **options):
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             self.stdout.write(
@@ -23,6 +24,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{line}\nCreated the local admin account (shown only this once):\n"
-                f"  URL:      http://127.0.0.1:8000/admin/\n  Username: {username}\n  Password: {password}\n{line}"
+                f"  URL:      {url}\n  Username: {username}\n  Password: {password}\n{line}"
             )
         )
