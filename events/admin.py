@@ -68,7 +68,15 @@ class SlideDeckInline(ContentInlineMixin, admin.StackedInline):
 
 @admin.register(Event)
 class EventAdmin(PublishableAdmin):
-    list_display = ["title", "kind", "local_start_display", "visibility", "agenda_count", "deck_count", "public_link"]
+    list_display = [
+        "title",
+        "kind",
+        "local_start_display",
+        "visibility",
+        "agenda_count",
+        "deck_count",
+        "public_link",
+    ]
     list_filter = ["kind", "status", ("start", admin.DateFieldListFilter)]
     search_fields = ["title", "summary", "description", "venue_name"]
     date_hierarchy = "start"

@@ -7,7 +7,16 @@ from .models import NewsItem
 
 @admin.register(NewsItem)
 class NewsItemAdmin(PublishableAdmin):
-    list_display = ["cover", "title", "category", "visibility", "publish_at", "featured", "is_closed", "public_link"]
+    list_display = [
+        "cover",
+        "title",
+        "category",
+        "visibility",
+        "publish_at",
+        "featured",
+        "is_closed",
+        "public_link",
+    ]
     list_display_links = ["cover", "title"]
     list_filter = ["status", "category", "featured"]
     list_editable = ["featured"]

@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import feeds, views
+
+
+class YearConverter:
+    """Four digits: /news/2024/. Longer numbers are not years (and would overflow date lookups)."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):04d}"
+
+
+register_converter(YearConverter, "year")
 
 app_name = "news"
 
@@ -10,6 +25,6 @@ urlpatterns = [
     path("feed/atom/", feeds.NewsAtomFeed(), name="feed-atom"),
     path("feed/<slug:category>/rss/", feeds.NewsFeed(), name="feed-rss-category"),
     path("feed/<slug:category>/atom/", feeds.NewsAtomFeed(), name="feed-atom-category"),
-    path("<int:year>/", views.NewsYearView.as_view(), name="year"),
-    path("<int:year>/<slug:slug>/", views.NewsDetailView.as_view(), name="detail"),
+    path("<year:year>/", views.NewsYearView.as_view(), name="year"),
+    path("<year:year>/<slug:slug>/", views.NewsDetailView.as_view(), name="detail"),
 ]
