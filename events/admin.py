@@ -1,9 +1,10 @@
 import zoneinfo
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -127,7 +128,7 @@ class EventAdmin(PublishableAdmin):
         """Show and read every datetime on the page in the event's own time zone."""
         if request.method == "POST" and request.POST.get("timezone"):
             zone = _zone(request.POST["timezone"])
-        elif object_id:
+        elif object_id and str(object_id).isdigit():
             zone = _zone(Event.objects.filter(pk=object_id).values_list("timezone", flat=True).first())
         else:
             zone = _zone(DEFAULT_TIMEZONE)
@@ -148,7 +149,9 @@ class EventAdmin(PublishableAdmin):
         ]
 
     def bulk_upload_view(self, request, object_id):
-        event = get_object_or_404(Event, pk=object_id)
+        event = self.get_object(request, unquote(object_id))
+        if event is None:
+            raise Http404("No such event.")
         if not (self.has_change_permission(request, event) and request.user.has_perm("events.add_slidedeck")):
             raise PermissionDenied
         created, refused = [], []
@@ -232,6 +235,19 @@ class SlideDeckAdmin(ContentAdmin):
         ),
         ("Rights", {"fields": ["licence", "language"]}),
     ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agenda_item":
+            # Only the talks of the deck's event (known when editing, or from ?event= when adding).
+            object_id = request.resolver_match.kwargs.get("object_id")
+            event_id = request.GET.get("event") or (
+                SlideDeck.objects.filter(pk=object_id).values_list("event_id", flat=True).first()
+                if object_id and str(object_id).isdigit()
+                else None
+            )
+            if event_id and str(event_id).isdigit():
+                kwargs["queryset"] = AgendaItem.objects.filter(event_id=event_id).select_related("event")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="preview")
     def thumb(self, obj):

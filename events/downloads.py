@@ -14,7 +14,7 @@ from django.utils.text import get_valid_filename
 from spp_site.files import CHUNK_SIZE, stored_file_response
 
 
-def document_response(request, document, *, count=None):
+def document_response(request, document, *, count=None, public=True):
     """Send a deck's (or a version's) file. `count` is called when a full download starts (not
     for HEAD, 304 or later byte ranges): the counter holds no cookies or personal data."""
     response = stored_file_response(
@@ -27,6 +27,8 @@ def document_response(request, document, *, count=None):
         filename=document.original_filename or PurePath(document.file.name).name,
         # PDFs open in the browser; presentation files are downloaded.
         as_attachment=document.file_type != "pdf",
+        # A staff preview (the event is not public yet) must not land in shared caches.
+        cache_control="public, max-age=3600" if public else "private, no-store",
     )
     starts_at_zero = response.status_code == 200 or response.get("Content-Range", "").startswith("bytes 0-")
     if count and request.method == "GET" and response.status_code in (200, 206) and starts_at_zero:
@@ -96,13 +98,17 @@ def index_text(event, decks, names, url) -> str:
 def _zip_stream(event, decks, url):
     names = _unique_names(decks)
     sink = _Sink()
-    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+    with zipfile.ZipFile(sink, mode="w", allowZip64=True) as archive:
         for deck in decks:
             info = zipfile.ZipInfo(names[deck.pk], date_time=_zip_time(deck.uploaded_at))
-            info.compress_type = zipfile.ZIP_STORED  # slides are compressed already
+            # Deflated, not stored: sizes are known only afterwards (data descriptors), and
+            # streaming readers such as Java's ZipInputStream accept that only for deflated
+            # entries. Level 1, as slides are mostly compressed already.
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info._compresslevel = 1  # public as `compress_level` only from Python 3.13
             with (
                 default_storage.open(deck.file.name, "rb") as source,
-                archive.open(info, "w", force_zip64=deck.size > 2**31) as target,
+                archive.open(info, "w", force_zip64=deck.size >= zipfile.ZIP64_LIMIT) as target,
             ):
                 for chunk in iter(lambda: source.read(CHUNK_SIZE), b""):
                     target.write(chunk)
@@ -119,11 +125,12 @@ def _zip_time(moment: datetime):
     return (max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second)
 
 
-def zip_response(request, event, decks):
+def zip_response(request, event, decks, *, public=True):
     url = request.build_absolute_uri(event.get_absolute_url())
     response = StreamingHttpResponse(
         (chunk for chunk in _zip_stream(event, list(decks), url) if chunk), content_type="application/zip"
     )
     response["Content-Disposition"] = content_disposition_header(True, f"{event.slug}-slides.zip")
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
     return response

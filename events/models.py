@@ -398,6 +398,12 @@ class SlideDeck(GuestSpeakers, StoredDocument):
     def get_download_url(self):
         return reverse("events:deck-download", kwargs={"slug": self.slug})
 
+    def clean(self):
+        if self.agenda_item_id and self.event_id and self.agenda_item.event_id != self.event_id:
+            raise ValidationError(
+                {"agenda_item": "This talk belongs to another event; choose one of this event's talks."}
+            )
+
     @property
     def licence_url(self):
         return LICENCE_URLS.get(self.licence, "")

@@ -7,7 +7,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from spp_site.views import PublishedObjectMixin
+from spp_site.views import PublishedObjectMixin, private_preview
 
 from . import calendar
 from .downloads import document_response, zip_response
@@ -116,7 +116,7 @@ def event_slides_zip(request, slug):
     )
     if not decks:
         raise Http404("This event has no slides.")
-    return zip_response(request, event, decks)
+    return zip_response(request, event, decks, public=event.is_published)
 
 
 def _visible_decks(request):
@@ -138,11 +138,16 @@ class SlideDeckDetailView(DetailView):
         context["is_preview"] = not self.object.event.is_published
         return context
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return private_preview(response) if context["is_preview"] else response
+
 
 @require_safe
 def deck_download(request, slug):
-    deck = get_object_or_404(_visible_decks(request), slug=slug)
-    return document_response(request, deck, count=deck.count_download)
+    deck = get_object_or_404(_visible_decks(request).select_related("event"), slug=slug)
+    public = deck.event.is_published
+    return document_response(request, deck, count=deck.count_download if public else None, public=public)
 
 
 @require_safe

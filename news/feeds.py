@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from spp_site.markdown import absolutize_urls, render_markdown
 
@@ -69,7 +70,7 @@ class NewsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.teaser
+        return escape(item.teaser)  # plain text; feed readers treat the description as HTML
 
     def item_link(self, item):
         return item.get_absolute_url()

@@ -4,9 +4,9 @@ from . import feeds, views
 
 
 class YearConverter:
-    """Four digits: /news/2024/. Longer numbers are not years (and would overflow date lookups)."""
+    """Four digits, 1000–9999: /news/2024/. Other numbers are not years (and break date lookups)."""
 
-    regex = "[0-9]{4}"
+    regex = "[1-9][0-9]{3}"
 
     def to_python(self, value):
         return int(value)

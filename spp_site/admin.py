@@ -96,7 +96,8 @@ class PublishableAdmin(ContentAdmin):
     def publish_now(self, request, queryset):
         count = 0
         for obj in queryset:  # save() each, so history and URL tracking see the change
-            obj.status = Status.PUBLISHED
+            if obj.status not in obj.PUBLIC_STATUSES:  # a cancelled event stays cancelled
+                obj.status = Status.PUBLISHED
             obj.publish_at = min(obj.publish_at, timezone.now())
             obj.save()
             count += 1

@@ -7,3 +7,8 @@ class SppSiteConfig(AppConfig):
 
     name = "spp_site"
     verbose_name = "Site"
+
+    def ready(self):
+        from . import text
+
+        text.connect()

@@ -74,8 +74,10 @@ def stored_file_response(
     filename: str | None = None,
     as_attachment: bool = False,
     cache_control: str = "public, max-age=3600",
+    file=None,
 ):
-    """Answer GET/HEAD for a stored file. `etag` is an opaque value (a content hash)."""
+    """Answer GET/HEAD for a stored file. `etag` is an opaque value (a content hash); `file` is
+    the file already opened by the caller, if any (it is closed when not needed)."""
     etag = quote_etag(etag)
     last_modified_ts = int(last_modified.timestamp()) if last_modified else None
 
@@ -101,15 +103,18 @@ def stored_file_response(
         return response
 
     if not_modified:
+        if file:
+            file.close()
         return headers(HttpResponseNotModified())
 
     size = storage.size(name)
-    byte_range = parse_range(request.headers.get("Range"), size)
     if_range = request.headers.get("If-Range")
-    if byte_range and if_range and if_range.strip() != etag:
-        # If-Range with a stale validator (or a date, which we do not use): send the whole file.
-        byte_range = None
+    # If-Range with a stale validator (or a date, which we do not use): ignore Range, send it all.
+    range_header = request.headers.get("Range") if not if_range or if_range.strip() == etag else None
+    byte_range = parse_range(range_header, size)
     if byte_range is False:
+        if file:
+            file.close()
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return headers(response)
@@ -122,9 +127,12 @@ def stored_file_response(
         start, length, status = 0, size, 200
 
     if request.method == "HEAD":
+        if file:
+            file.close()
         response = HttpResponse(status=status)
     else:
-        response = StreamingHttpResponse(iter_file(storage.open(name, "rb"), start, length), status=status)
+        source = file or storage.open(name, "rb")
+        response = StreamingHttpResponse(iter_file(source, start, length), status=status)
     response["Content-Type"] = content_type
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"

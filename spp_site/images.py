@@ -64,6 +64,9 @@ def validate_image_file(file) -> None:
                     params={"w": width, "h": height, "limit": settings.IMAGE_MAX_PIXELS // 1_000_000},
                 )
             img.verify()
+        file.seek(0)
+        with Image.open(file) as img:
+            img.load()  # verify() does not decode the pixels; a truncated file fails only here
     except ValidationError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
@@ -98,9 +101,14 @@ def _to_webp(img: Image.Image) -> bytes:
 def process_image(file, max_dimension: int = DEFAULT_MAX_DIMENSION) -> ProcessedImage:
     validate_image_file(file)
     file.seek(0)
-    with Image.open(file) as original:
-        original.load()
-        img = ImageOps.exif_transpose(original)
+    try:
+        with Image.open(file) as original:
+            original.load()
+            img = ImageOps.exif_transpose(original)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValidationError(
+            "The image could not be read; it may be damaged.", code="invalid_image"
+        ) from exc
     return process_pil_image(img, max_dimension)
 
 

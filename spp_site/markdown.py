@@ -46,7 +46,7 @@ MATHML_ATTRIBUTES = {
 }  # fmt: skip
 
 ATTRIBUTES = {
-    "*": {"id", "title", "lang"},
+    "*": {"title", "lang"},  # no "id": editors' ids could clash with the page's own
     "a": {"href"},
     "abbr": {"title"},
     "img": {"src", "alt", "width", "height", "loading", "decoding"},
@@ -142,8 +142,11 @@ class _ImageTreeprocessor(Treeprocessor):
 
 
 def _is_external(url: str) -> bool:
+    """True unless `url` points at this site (browsers read "\\host" as "//host")."""
+    if url.startswith(settings.MEDIA_URL):
+        return False
     parts = urlsplit(url)
-    return bool(parts.scheme or parts.netloc) and not url.startswith(settings.MEDIA_URL)
+    return "\\" in url or bool(parts.scheme or parts.netloc)
 
 
 class ImageExtension(Extension):
@@ -192,15 +195,28 @@ def _extensions():
     ]
 
 
+def _filter_attribute(tag, attribute, value):
+    # Raw HTML <img> never reaches the Markdown tree processor: images from other hosts are
+    # refused here too (the site makes no request to third parties).
+    if tag == "img" and attribute == "src" and _is_external(value):
+        return None
+    return value
+
+
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+
+
 def sanitize_html(markup: str) -> str:
-    return nh3.clean(
+    cleaned = nh3.clean(
         markup,
         tags=HTML_TAGS | MATHML_TAGS,
         attributes=ATTRIBUTES,
+        attribute_filter=_filter_attribute,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    return _IMG_WITHOUT_SRC.sub("", cleaned)
 
 
 def render_markdown(text: str | None) -> SafeString:

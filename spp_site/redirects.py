@@ -69,7 +69,7 @@ class OldUrlRedirectMiddleware:
             key=lambda o: -len(o.path),
         ):
             target = old.target
-            if target is None:
+            if target is None or not request.path.startswith(old.path):
                 continue
             new = target.get_absolute_url() + request.path[len(old.path) :]
             if new == request.path:

@@ -2,6 +2,7 @@
 
 import hashlib
 import mimetypes
+import posixpath
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
@@ -20,15 +21,15 @@ PRIVATE_PREFIXES = ("decks/",)
 @require_safe
 def media(request, path):
     """Serve an uploaded file through the storage API (used when DJANGO_SERVE_MEDIA is on)."""
+    # Only names exactly as the site stores them: no ".", "..", empty or private segments
+    # (the storage would normalise "./decks/x" to "decks/x").
+    if not path or posixpath.normpath(path) != path or path.startswith(("/", *PRIVATE_PREFIXES)):
+        raise Http404("No such file.")
     try:
-        parts = path.split("/")
-        if not path or "" in parts or ".." in parts or path.startswith(PRIVATE_PREFIXES):
-            raise Http404("No such file.")
-        if not default_storage.exists(path):
-            raise Http404("No such file.")
+        file = default_storage.open(path, "rb")  # folders raise IsADirectoryError here
         modified = default_storage.get_modified_time(path)
         size = default_storage.size(path)
-    except (SuspiciousFileOperation, NotImplementedError, ValueError) as exc:
+    except (SuspiciousFileOperation, NotImplementedError, ValueError, OSError) as exc:
         raise Http404("No such file.") from exc
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     inline = content_type in INLINE_TYPES
@@ -43,6 +44,7 @@ def media(request, path):
         as_attachment=not inline,
         # Stored names are content hashes: a name never changes its content.
         cache_control="public, max-age=31536000, immutable",
+        file=file,
     )
 
 
@@ -60,10 +62,14 @@ class PublishedObjectMixin:
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        if context.get("is_preview"):
-            response["Cache-Control"] = "private, no-store"
-            response["X-Robots-Tag"] = "noindex"
-        return response
+        return private_preview(response) if context.get("is_preview") else response
+
+
+def private_preview(response):
+    """Staff previews of unpublished content: never stored by shared caches or indexed."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_safe

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from spp_site.images import image_size, rendition_name, rendition_widths
-from spp_site.markdown import render_markdown
+from spp_site.markdown import markdown_to_text, render_markdown
 
 register = template.Library()
 
@@ -19,6 +19,12 @@ register = template.Library()
 def markdown_filter(text):
     """Render editor Markdown through the one sanitising renderer."""
     return render_markdown(text)
+
+
+@register.filter
+def plaintext(text):
+    """Editor Markdown as plain text (a str, so autoescaping applies), for attributes like meta tags."""
+    return markdown_to_text(text)
 
 
 @register.filter
