@@ -21,9 +21,6 @@ class PublishableQuerySet(models.QuerySet):
         """Items any visitor may see right now."""
         return self.filter(status__in=self.model.PUBLIC_STATUSES, publish_at__lte=timezone.now())
 
-    def unpublished(self):
-        return self.exclude(pk__in=self.published().values("pk"))
-
     def scheduled(self):
         """Items that are set to go public but whose time has not come yet."""
         return self.filter(status__in=self.model.PUBLIC_STATUSES, publish_at__gt=timezone.now())
