@@ -24,22 +24,20 @@ def roles(db):
     return Group.objects.get(name=EDITOR), Group.objects.get(name=SITE_ADMINISTRATOR)
 
 
+def staff_member(username, password, group):
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", password, is_staff=True)
+    user.groups.add(group)
+    return user
+
+
 @pytest.fixture
 def editor(roles):
-    user = get_user_model().objects.create_user(
-        "editor", "editor@example.org", "editor-pass-123", is_staff=True
-    )
-    user.groups.add(roles[0])
-    return user
+    return staff_member("editor", "editor-pass-123", roles[0])
 
 
 @pytest.fixture
 def site_admin(roles):
-    user = get_user_model().objects.create_user(
-        "siteadmin", "admin@example.org", "admin-pass-123", is_staff=True
-    )
-    user.groups.add(roles[1])
-    return user
+    return staff_member("siteadmin", "admin-pass-123", roles[1])
 
 
 @pytest.fixture
