@@ -1,19 +1,22 @@
 """Sending stored files: one response builder for slide downloads and media, through Django's
 storage API only (so it works the same on a local disk and on object storage).
 
-Handles `ETag`/`Last-Modified` with `304 Not Modified`, single `Range` requests (`206`, `416`),
-`If-Range`, `Content-Disposition` per RFC 6266 (`filename*` for non-ASCII names), and streams the
-body in chunks so memory stays flat whatever the file size.
+Preconditions (`If-Match`, `If-Unmodified-Since` -> 412; `If-None-Match`, `If-Modified-Since`
+-> 304) are Django's `get_conditional_response`. Written here is only what Django lacks: single
+`Range` requests (`206`, `416`) with `If-Range`. Also `Content-Disposition` per RFC 6266
+(`filename*` for non-ASCII names), and a body streamed in chunks so memory stays flat whatever
+the file size.
 """
 
 import re
 from datetime import datetime
 
-from django.http import HttpResponse, HttpResponseNotModified, StreamingHttpResponse
-from django.utils.http import content_disposition_header, http_date, parse_http_date_safe, quote_etag
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import content_disposition_header, http_date, quote_etag
 
 CHUNK_SIZE = 64 * 1024
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_RANGE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$")
 
 
 def iter_file(file, start: int = 0, length: int | None = None, chunk_size: int = CHUNK_SIZE):
@@ -32,18 +35,14 @@ def iter_file(file, start: int = 0, length: int | None = None, chunk_size: int =
         file.close()
 
 
-def _etag_matches(header: str, etag: str) -> bool:
-    if header.strip() == "*":
-        return True
-    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
-    return etag in tags
-
-
 def parse_range(header: str | None, size: int) -> tuple[int, int] | None | bool:
-    """(first, last) byte positions for a single-range `Range` header; None when the header is
-    absent or not one we honour (multiple ranges, other units): the whole file is then sent;
-    False when the range cannot be satisfied (416)."""
-    if not header:
+    """(first, last) byte positions for a single-range `Range` header (RFC 9110 14.1.2, 14.2).
+
+    None when the whole file is to be sent: no header, another unit, several ranges (no
+    multipart here), an invalid range such as `bytes=5-1`, or an empty file (all of which
+    RFC 9110 14.2 lets a server ignore). False when the range is valid but unsatisfiable
+    (416): it starts at or beyond the end, or asks for the last 0 bytes."""
+    if not header or size == 0:
         return None
     match = _RANGE.match(header.strip())
     if not match:
@@ -56,11 +55,12 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None | bool:
         if suffix == 0:
             return False
         return max(size - suffix, 0), size - 1
-    start = int(first)
-    end = int(last) if last else size - 1
-    if start >= size or end < start:
+    start, end = int(first), int(last) if last else None
+    if end is not None and end < start:
+        return None
+    if start >= size:
         return False
-    return start, min(end, size - 1)
+    return start, size - 1 if end is None else min(end, size - 1)
 
 
 def stored_file_response(
@@ -81,19 +81,6 @@ def stored_file_response(
     etag = quote_etag(etag)
     last_modified_ts = int(last_modified.timestamp()) if last_modified else None
 
-    # Conditional GET (RFC 9110 13.2.2): If-None-Match wins over If-Modified-Since.
-    if_none_match = request.headers.get("If-None-Match")
-    if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
-    not_modified = (
-        _etag_matches(if_none_match, etag)
-        if if_none_match
-        else (
-            last_modified_ts is not None
-            and if_modified_since is not None
-            and last_modified_ts <= if_modified_since
-        )
-    )
-
     def headers(response):
         response["ETag"] = etag
         if last_modified_ts is not None:
@@ -102,15 +89,20 @@ def stored_file_response(
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
-    if not_modified:
+    # RFC 9110 13.2.2, steps 1-4. Django's 304 copies headers only from a `response` we would
+    # have to build first, and not X-Content-Type-Options: it gets ours here instead.
+    conditional = get_conditional_response(request, etag=etag, last_modified=last_modified_ts)
+    if conditional is not None:
         if file:
             file.close()
-        return headers(HttpResponseNotModified())
+        return headers(conditional) if conditional.status_code == 304 else conditional
 
     size = storage.size(name)
+    # Step 5, If-Range (RFC 9110 13.1.5): the range holds only for the current ETag, compared
+    # strongly; a stale ETag or a date (we do not treat Last-Modified as strong) means the whole file.
     if_range = request.headers.get("If-Range")
-    # If-Range with a stale validator (or a date, which we do not use): ignore Range, send it all.
-    range_header = request.headers.get("Range") if not if_range or if_range.strip() == etag else None
+    if_range_holds = if_range is None or (if_range.strip() == etag and not etag.startswith("W/"))
+    range_header = request.headers.get("Range") if if_range_holds else None
     byte_range = parse_range(range_header, size)
     if byte_range is False:
         if file:

@@ -43,15 +43,17 @@ def test_odd_values_never_cause_a_server_error(client, content, template, value)
     assert response.status_code in (200, 301, 302, 400, 404), response.status_code
 
 
-def test_odd_range_headers(client, content):
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [
+        ("bytes=abc", 200),  # not a byte range: ignored
+        ("bytes=5-1", 200),  # invalid (last before first): ignored, as RFC 9110 14.2 allows
+        ("bytes=0-1,5-9", 200),  # several ranges: no multipart, the whole file
+        ("items=0-1", 200),  # a unit we do not know: ignored (RFC 9110 14.2, MUST)
+        ("bytes=-0", 416),  # valid, but the last 0 bytes cannot be satisfied
+        ("bytes=99999999999999999999-", 416),  # starts beyond the end
+    ],
+)
+def test_odd_range_headers(client, header, status):
     deck = make_deck()
-    for header in [
-        "bytes=abc",
-        "bytes=5-1",
-        "bytes=-0",
-        "bytes=0-1,5-9",
-        "items=0-1",
-        "bytes=99999999999999999999-",
-    ]:
-        response = client.get(deck.get_download_url(), headers={"Range": header})
-        assert response.status_code in (200, 206, 416), header
+    assert client.get(deck.get_download_url(), headers={"Range": header}).status_code == status
