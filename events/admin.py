@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,7 @@ from django.utils.html import format_html
 from spp_site.admin import ContentAdmin, ContentInlineMixin, PublishableAdmin, thumbnail
 
 from .forms import BulkUploadForm, SlideDeckForm
-from .models import DEFAULT_TIMEZONE, AgendaItem, Event, SlideDeck, SlideDeckVersion
+from .models import TIMEZONE_CHOICES, AgendaItem, Event, SlideDeck, SlideDeckVersion, site_timezone
 from .services import create_decks
 
 
@@ -21,7 +22,7 @@ def _zone(name):
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        return zoneinfo.ZoneInfo(DEFAULT_TIMEZONE)
+        return zoneinfo.ZoneInfo(site_timezone())
 
 
 class AgendaItemInline(ContentInlineMixin, admin.StackedInline):
@@ -101,6 +102,11 @@ class EventAdmin(PublishableAdmin):
         ("Publishing", {"fields": ["status", "publish_at"]}),
     ]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "timezone":
+            kwargs["widget"] = forms.Select(choices=TIMEZONE_CHOICES)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_queryset(self, request):
         return (
             super()
@@ -131,7 +137,7 @@ class EventAdmin(PublishableAdmin):
         elif object_id and str(object_id).isdigit():
             zone = _zone(Event.objects.filter(pk=object_id).values_list("timezone", flat=True).first())
         else:
-            zone = _zone(DEFAULT_TIMEZONE)
+            zone = _zone(site_timezone())
         with timezone.override(zone):
             response = super().changeform_view(request, object_id, form_url, extra_context)
             if hasattr(response, "render"):

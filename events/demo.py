@@ -1,4 +1,4 @@
-"""Demo events from ../shared/CONTENT_FACTS.md (with plausible dates where the facts give none),
+"""Demo events from public facts about SPP 2298 (with plausible dates where none are public),
 their agendas, and multi-page PDF slide decks generated at seed time. Idempotent."""
 
 from datetime import date, datetime, time, timedelta

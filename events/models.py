@@ -4,6 +4,7 @@ import uuid
 import zoneinfo
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -12,12 +13,18 @@ from django.utils import timezone
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
-from spp_site.images import ProcessedImageField, image_size
+from spp_site.images import ProcessedImageField
 from spp_site.publishing import Publishable, PublishableQuerySet
 from spp_site.publishing import Status as PublishStatus
 
-DEFAULT_TIMEZONE = "Europe/Berlin"
+# Offered in the admin's menu, not stored as the field's choices: the list comes from the machine's
+# time-zone database, which must not decide what a migration contains.
 TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+def site_timezone() -> str:
+    """The site's time zone (settings.TIME_ZONE): the default zone of new events."""
+    return settings.TIME_ZONE
 
 
 def validate_timezone(value):
@@ -73,8 +80,7 @@ class Event(Publishable):
     timezone = models.CharField(
         "time zone",
         max_length=64,
-        choices=TIMEZONE_CHOICES,
-        default=DEFAULT_TIMEZONE,
+        default=site_timezone,
         validators=[validate_timezone],
         help_text="Where the event takes place. Start, end and agenda times are entered in this zone.",
     )
@@ -113,24 +119,28 @@ class Event(Publishable):
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._calendar_snapshot = instance._calendar_state()
-        return instance
-
-    def _calendar_state(self):
-        return tuple(getattr(self, name, None) for name in self.CALENDAR_FIELDS)
-
     def save(self, *args, **kwargs):
-        snapshot = getattr(self, "_calendar_snapshot", None)
-        if self.pk is not None and snapshot is not None and snapshot != self._calendar_state():
+        """Raise the iCalendar SEQUENCE when a field calendar programs show has changed. The new
+        values are compared with the stored row (not with a snapshot taken on load, which would
+        read deferred fields and break `only()`/`defer()`)."""
+        if self.pk is not None and self._calendar_fields_changed(kwargs.get("update_fields")):
             self.sequence += 1
-            update_fields = kwargs.get("update_fields")
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "sequence"}
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
         super().save(*args, **kwargs)
-        self._calendar_snapshot = self._calendar_state()
+
+    def _calendar_fields_changed(self, update_fields=None) -> bool:
+        deferred = self.get_deferred_fields()
+        names = [
+            name
+            for name in self.CALENDAR_FIELDS
+            if name not in deferred and (update_fields is None or name in update_fields)
+        ]
+        if not names:
+            return False
+        stored = Event._base_manager.filter(pk=self.pk).values(*names).first()
+        # A row that is not stored yet (an explicit pk on a new event) has nothing to compare with.
+        return stored is not None and any(stored[name] != getattr(self, name) for name in names)
 
     def clean(self):
         errors = {}
@@ -160,7 +170,7 @@ class Event(Publishable):
 
     @property
     def tzinfo(self):
-        return zoneinfo.ZoneInfo(self.timezone or DEFAULT_TIMEZONE)
+        return zoneinfo.ZoneInfo(self.timezone or site_timezone())
 
     @property
     def local_start(self):
@@ -184,7 +194,7 @@ class Event(Publishable):
 
     @property
     def shows_zone(self):
-        return self.timezone != DEFAULT_TIMEZONE
+        return self.timezone != site_timezone()
 
     @property
     def is_cancelled(self):
@@ -207,10 +217,6 @@ class Event(Publishable):
     @property
     def location_text(self):
         return ", ".join(part for part in [self.venue_name, " ".join(self.address.split())] if part)
-
-    @property
-    def cover_size(self):
-        return image_size(self.cover_image.name) if self.cover_image else None
 
     def exclusive_end_date(self):
         """iCalendar's DTEND for all-day events is the day after the last day."""
@@ -235,6 +241,12 @@ class GuestSpeakers(models.Model):
         return [p.full_name for p in self.speakers.all()] + self.guest_speaker_list
 
 
+class AgendaItemQuerySet(models.QuerySet):
+    def public(self):
+        """Items of the programmes of published events."""
+        return self.filter(event__in=Event.objects.published())
+
+
 class AgendaItem(GuestSpeakers):
     class Kind(models.TextChoices):
         TALK = "talk", "Talk"
@@ -251,6 +263,8 @@ class AgendaItem(GuestSpeakers):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
     speakers = models.ManyToManyField("programs.Person", blank=True, related_name="agenda_items")
     abstract = MarkdownxField(blank=True, help_text="Markdown.")
+
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["start", "pk"]
@@ -352,8 +366,16 @@ class StoredDocument(models.Model):
 
 
 class SlideDeckQuerySet(models.QuerySet):
+    def with_file(self):
+        return self.exclude(file="")
+
     def public(self):
-        return self.filter(event__in=Event.objects.published()).exclude(file="")
+        """Decks any visitor may open: those with a file, of published events."""
+        return self.with_file().filter(event__in=Event.objects.published())
+
+    def visible_to(self, user):
+        """What `user` may open: decks of the events `user` may see (staff previews included)."""
+        return self.with_file().filter(event__in=Event.objects.visible_to(user))
 
     def for_listing(self):
         return self.select_related("event", "agenda_item").prefetch_related("speakers")
@@ -405,12 +427,13 @@ class SlideDeck(GuestSpeakers, StoredDocument):
             )
 
     @property
-    def licence_url(self):
-        return LICENCE_URLS.get(self.licence, "")
+    def is_published(self) -> bool:
+        """A deck is public with its event (the publishing rule of `SlideDeckQuerySet.public`)."""
+        return bool(self.file) and self.event.is_published
 
     @property
-    def thumbnail_size(self):
-        return image_size(self.thumbnail.name) if self.thumbnail else None
+    def licence_url(self):
+        return LICENCE_URLS.get(self.licence, "")
 
     def count_download(self):
         SlideDeck.objects.filter(pk=self.pk).update(download_count=F("download_count") + 1)

@@ -7,7 +7,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from spp_site.views import PublishedObjectMixin, private_preview
+from spp_site.views import PublishedObjectMixin
 
 from . import calendar
 from .downloads import document_response, zip_response
@@ -54,7 +54,7 @@ class EventDetailView(PublishedObjectMixin, DetailView):
                 Prefetch("agenda_items", queryset=AgendaItem.objects.prefetch_related("speakers")),
                 Prefetch(
                     "slide_decks",
-                    queryset=SlideDeck.objects.exclude(file="")
+                    queryset=SlideDeck.objects.with_file()
                     .select_related("agenda_item")
                     .prefetch_related("speakers"),
                 ),
@@ -109,50 +109,36 @@ def _ics_response(content: bytes, filename):
 @require_safe
 def event_slides_zip(request, slug):
     event = get_object_or_404(_visible_events(request), slug=slug)
-    decks = (
-        event.slide_decks.exclude(file="")
-        .prefetch_related("speakers")
-        .order_by("agenda_item__start", "title")
-    )
+    decks = event.slide_decks.with_file().prefetch_related("speakers").order_by("agenda_item__start", "title")
     if not decks:
         raise Http404("This event has no slides.")
     return zip_response(request, event, decks, public=event.is_published)
 
 
-def _visible_decks(request):
-    return SlideDeck.objects.filter(event__in=_visible_events(request)).exclude(file="")
-
-
-class SlideDeckDetailView(DetailView):
+class SlideDeckDetailView(PublishedObjectMixin, DetailView):
     model = SlideDeck
 
     def get_queryset(self):
         return (
-            _visible_decks(self.request)
+            super()
+            .get_queryset()
             .select_related("event", "agenda_item")
             .prefetch_related("speakers", "versions")
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["is_preview"] = not self.object.event.is_published
-        return context
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        return private_preview(response) if context["is_preview"] else response
-
 
 @require_safe
 def deck_download(request, slug):
-    deck = get_object_or_404(_visible_decks(request).select_related("event"), slug=slug)
-    public = deck.event.is_published
+    deck = get_object_or_404(SlideDeck.objects.visible_to(request.user).select_related("event"), slug=slug)
+    public = deck.is_published
     return document_response(request, deck, count=deck.count_download if public else None, public=public)
 
 
 @require_safe
 def version_download(request, slug, pk):
     version = get_object_or_404(
-        SlideDeckVersion.objects.filter(deck__in=_visible_decks(request)), deck__slug=slug, pk=pk
+        SlideDeckVersion.objects.filter(deck__in=SlideDeck.objects.visible_to(request.user)),
+        deck__slug=slug,
+        pk=pk,
     )
     return document_response(request, version)

@@ -1,4 +1,4 @@
-"""Demo news from ../shared/CONTENT_FACTS.md, each with a picture generated at seed time."""
+"""Demo news based on public facts about SPP 2298, each with a picture generated at seed time."""
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo

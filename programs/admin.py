@@ -1,9 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import redirect
-from django.urls import reverse
 
 from spp_site.admin import ContentAdmin, ContentInlineMixin, PublishableAdmin, thumbnail
 
@@ -12,16 +9,13 @@ from .models import (
     FAQItem,
     FundingPhase,
     Institution,
-    Page,
     Person,
     PersonRole,
     Project,
     ProjectMembership,
     ResearchPerspective,
     Role,
-    SiteSettings,
 )
-from .validators import normalize_orcid, validate_orcid
 
 
 @admin.register(ResearchPerspective)
@@ -61,12 +55,6 @@ class InstitutionAdmin(ContentAdmin):
 
 
 class PersonAdminForm(forms.ModelForm):
-    orcid = forms.CharField(
-        label="ORCID iD",
-        required=False,
-        max_length=60,  # the orcid.org URL form is accepted and shortened to the iD
-        help_text=Person._meta.get_field("orcid").help_text,
-    )
     role_list = forms.MultipleChoiceField(
         label="Roles in the program",
         choices=Role.choices,
@@ -86,12 +74,6 @@ class PersonAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["role_list"] = [r.role for r in self.instance.roles.all()]
-
-    def clean_orcid(self):
-        value = normalize_orcid(self.cleaned_data.get("orcid", ""))
-        if value:
-            validate_orcid(value)
-        return value
 
 
 class MembershipInline(ContentInlineMixin, admin.TabularInline):
@@ -199,36 +181,3 @@ class CallAdmin(PublishableAdmin):
     @admin.display(description="open now", boolean=True)
     def is_open(self, obj):
         return obj.is_open
-
-
-@admin.register(Page)
-class PageAdmin(PublishableAdmin):
-    list_display = ["title", "slug", "visibility", "show_in_menu", "show_in_footer", "order", "public_link"]
-    list_editable = ["show_in_menu", "show_in_footer", "order"]
-    list_filter = ["status", "show_in_menu", "show_in_footer"]
-    search_fields = ["title", "body"]
-    prepopulated_fields = {"slug": ["title"]}
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body"]}),
-        ("Navigation", {"fields": ["show_in_menu", "show_in_footer", "order"]}),
-        ("Publishing", {"fields": ["status", "publish_at"]}),
-    ]
-
-
-@admin.register(SiteSettings)
-class SiteSettingsAdmin(ContentAdmin):
-    """One row: the list page goes straight to its form."""
-
-    autocomplete_fields = ["coordinating_institution"]
-
-    def changelist_view(self, request, extra_context=None):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        obj, _ = SiteSettings.objects.get_or_create(pk=1)
-        return redirect(reverse("admin:programs_sitesettings_change", args=[obj.pk]))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -10,5 +10,5 @@ class ProgramsConfig(AppConfig):
 
         from . import models
 
-        for model in (models.ResearchPerspective, models.Project, models.Person, models.Page, models.Call):
+        for model in (models.ResearchPerspective, models.Project, models.Person, models.Call):
             track_url_changes(model)

@@ -1,5 +1,5 @@
-"""Demo content for the programs app, from ../shared/CONTENT_FACTS.md, completed with entries that
-are obviously demo (people called "Demo …", projects marked as demo). Idempotent: an object that
+"""Demo content for the programs app, from public facts about SPP 2298 (the DFG's announcements and
+GEPRIS entries, the program's own publications), completed with entries that are obviously demo (people called "Demo …", projects marked as demo). Idempotent: an object that
 exists (by its slug or key) is left as it is, so editors' changes survive a re-run."""
 
 from datetime import date, datetime, time
@@ -16,14 +16,12 @@ from .models import (
     FAQItem,
     FundingPhase,
     Institution,
-    Page,
     Person,
     PersonRole,
     Project,
     ProjectMembership,
     ResearchPerspective,
     Role,
-    SiteSettings,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -211,7 +209,8 @@ INSTITUTIONS = [
     ),
 ]
 
-# The real people named in the facts file, with the affiliations given there. No biographies.
+# The real people publicly named as coordinator, team members or principal investigators, with
+# their public affiliations. No biographies.
 REAL_PEOPLE = [
     ("Prof. Dr.", "Gitta", "Kutyniok", "LMU Munich", [Role.COORDINATOR]),
     ("Prof. Dr.", "Martin", "Burger", "FAU", [Role.COORDINATION_TEAM]),
@@ -348,97 +347,6 @@ DEMO_PROJECT_TITLES = [
     ("Optimal control perspectives on training dynamics", [1, 3]),
 ]
 
-PAGES = [
-    (
-        "About the program",
-        "about",
-        True,
-        False,
-        1,
-        "What SPP 2298 is, who funds it, and how it is organised.",
-        """The DFG Priority Program SPP 2298 **Theoretical Foundations of Deep Learning** was established
-by the Senate of the Deutsche Forschungsgemeinschaft (DFG) in May 2020 for six years, funded in two
-periods of three years. It has been funded since 2021 and is coordinated at LMU Munich.
-
-## Goal
-
-Deep learning works remarkably well, yet a mathematical explanation of why it works is largely
-missing. The program aims at a comprehensive theoretical foundation of deep learning, approached
-from three complementary [research perspectives](/research/).
-
-## Mathematics involved
-
-Algebraic geometry, analysis, stochastics, approximation theory, differential geometry, discrete
-mathematics, functional analysis, optimal control, optimisation and topology, together with
-statistics and theoretical computer science.
-
-## Funding
-
-| Period | DFG project number |
-|---|---|
-| First funding period | 441826958 |
-| Second funding period (SPP 2298-2) | 543917411 |
-""",
-    ),
-    (
-        "Equal opportunities",
-        "equal-opportunities",
-        True,
-        True,
-        2,
-        "How the program supports equal opportunities and families.",
-        """The program supports researchers with family responsibilities and promotes equal
-opportunities at every career stage.
-
-- Childcare during program meetings can be arranged on request.
-- Travel funds can cover the additional costs of travelling with children.
-- Early-career researchers can apply for funds for short research visits.
-
-*This page is demo content; the coordination office will publish the actual measures.*""",
-    ),
-    (
-        "Contact",
-        "contact",
-        False,
-        True,
-        10,
-        "How to reach the coordination office.",
-        """**Coordination office SPP 2298**
-Department of Mathematics, LMU Munich
-
-Please write to the coordination office's address shown in the footer.
-
-*Demo content: the real contact details will be entered by the coordination office.*""",
-    ),
-    (
-        "Imprint",
-        "imprint",
-        False,
-        True,
-        11,
-        "Legal notice (Impressum).",
-        """*Demo content.* The legal notice (Impressum) of the site operator goes here: the responsible
-institution, its address, its legal representative and the person responsible for content
-(§ 5 DDG, § 18 MStV).""",
-    ),
-    (
-        "Privacy",
-        "privacy",
-        False,
-        True,
-        12,
-        "How this site handles personal data.",
-        """This site loads nothing from third parties: no web fonts, no analytics, no maps or
-videos from other hosts. It sets no cookies for visitors; only editors who sign in to the
-administration get a session cookie.
-
-Slide downloads are counted per file, without cookies and without storing IP addresses or
-any other personal data.
-
-*Demo content: the full privacy statement of the operating institution goes here.*""",
-    ),
-]
-
 
 def _dt(y, m, d, hh=0, mm=0):
     return datetime.combine(date(y, m, d), time(hh, mm), tzinfo=BERLIN)
@@ -571,30 +479,6 @@ def seed(log):
                 defaults={"role": ProjectMembership.Role.RESEARCHER, "order": 5},
             )
 
-    for title, slug, menu, footer, order, summary, body in PAGES:
-        Page.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "title": title,
-                "summary": summary,
-                "body": body,
-                "show_in_menu": menu,
-                "show_in_footer": footer,
-                "order": order,
-                "status": Status.PUBLISHED,
-                "publish_at": _dt(2021, 1, 1),
-            },
-        )
-
-    if not SiteSettings.objects.exists():
-        SiteSettings.objects.create(
-            program_name="Theoretical Foundations of Deep Learning",
-            short_name="SPP 2298",
-            tagline="A DFG Priority Program building a mathematical theory of deep learning from three perspectives.",
-            dfg_number="441826958",
-            contact_email="coordination@spp2298.example.org",
-            coordinating_institution=institutions["LMU Munich"],
-        )
     log(
         f"programs: {Project.objects.count()} projects, {Person.objects.count()} people, {Institution.objects.count()} institutions"
     )

@@ -8,7 +8,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.db.models import Count
-from django.urls import reverse
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "germany.json"
 WIDTH = 400  # SVG user units; the height follows from the projection
@@ -52,7 +51,7 @@ def build(institutions):
             "name": inst.name,
             "city": inst.city,
             "country": inst.country,
-            "url": reverse("programs:project-list") + f"?institution={inst.slug}",
+            "url": inst.get_absolute_url(),
             "label": f"{inst.name}{', ' + inst.city if inst.city else ''}: {count} project{'s' if count != 1 else ''}",
         }
         lat, lon = float(inst.latitude), float(inst.longitude)

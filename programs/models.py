@@ -1,4 +1,4 @@
-"""The program itself: perspectives, phases, institutions, people, projects, calls, pages, settings."""
+"""The program itself: perspectives, funding phases, institutions, people, projects and calls."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,15 +9,9 @@ from django.utils import timezone
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
+from spp_site.identifiers import OrcidField, gepris_url, orcid_url, validate_gepris_id
 from spp_site.images import ProcessedImageField
 from spp_site.publishing import Publishable, PublishableQuerySet
-
-from .validators import normalize_orcid, validate_gepris_id, validate_orcid
-
-RESERVED_PAGE_SLUGS = {
-    "admin", "apply", "events", "media", "news", "people", "projects", "research", "slides", "static",
-    "institutions", "feeds", "calendar", "search", "sitemap", "robots", "favicon",
-}  # fmt: skip
 
 
 class ResearchPerspective(models.Model):
@@ -76,11 +70,7 @@ class FundingPhase(models.Model):
 
     @property
     def gepris_url(self):
-        return (
-            f"https://gepris.dfg.de/gepris/projekt/{self.dfg_project_number}"
-            if self.dfg_project_number
-            else ""
-        )
+        return gepris_url(self.dfg_project_number)
 
 
 class InstitutionQuerySet(models.QuerySet):
@@ -179,9 +169,6 @@ class PersonQuerySet(models.QuerySet):
             condition |= Q(memberships__role=ProjectMembership.Role.PRINCIPAL_INVESTIGATOR)
         return self.filter(condition).distinct()
 
-    def principal_investigators(self):
-        return self.filter(memberships__role=ProjectMembership.Role.PRINCIPAL_INVESTIGATOR).distinct()
-
 
 class Person(models.Model):
     title = models.CharField(
@@ -205,11 +192,9 @@ class Person(models.Model):
         blank=True,
         help_text="Alternative text for the photo. Leave empty to use “Portrait of <name>”.",
     )
-    orcid = models.CharField(
+    orcid = OrcidField(
         "ORCID iD",
-        max_length=19,
         blank=True,
-        validators=[validate_orcid],
         help_text="16 characters, e.g. 0000-0002-1825-0097 (the orcid.org URL is accepted too).",
     )
     website = models.URLField(blank=True)
@@ -234,9 +219,6 @@ class Person(models.Model):
     def get_absolute_url(self):
         return reverse("programs:person-detail", kwargs={"slug": self.slug})
 
-    def clean(self):
-        self.orcid = normalize_orcid(self.orcid)
-
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
@@ -251,7 +233,7 @@ class Person(models.Model):
 
     @property
     def orcid_url(self):
-        return f"https://orcid.org/{self.orcid}" if self.orcid else ""
+        return orcid_url(self.orcid)
 
 
 class PersonRole(models.Model):
@@ -335,7 +317,7 @@ class Project(models.Model):
 
     @property
     def gepris_url(self):
-        return f"https://gepris.dfg.de/gepris/projekt/{self.gepris_id}" if self.gepris_id else ""
+        return gepris_url(self.gepris_id)
 
 
 class ProjectMembership(models.Model):
@@ -378,7 +360,7 @@ class Call(Publishable):
     )
     opens_on = models.DateField("opens on", help_text="First day proposals can be submitted.")
     deadline = models.DateTimeField(
-        help_text="Proposal deadline, in the Europe/Berlin time zone (e.g. 23:59 on the last day)."
+        help_text="Proposal deadline in the site's time zone, shown beside the field (e.g. 23:59 on the last day)."
     )
     summary = models.CharField(max_length=300, blank=True, help_text="One line, shown on the home page.")
     body = MarkdownxField(help_text="Eligibility, how to submit, contacts. Markdown.")
@@ -432,95 +414,10 @@ class FAQItem(models.Model):
         return self.question
 
 
-class PageQuerySet(PublishableQuerySet):
-    def in_menu(self):
-        return self.published().filter(show_in_menu=True)
-
-    def in_footer(self):
-        return self.published().filter(show_in_footer=True)
-
-
-class Page(Publishable):
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(
-        max_length=100,
-        unique=True,
-        help_text="The page's address: /<slug>/. Some words are reserved for the site.",
-    )
-    summary = models.CharField(
-        max_length=300, blank=True, help_text="One sentence for search engines and link previews."
-    )
-    body = MarkdownxField(help_text="Markdown; $…$ and $$…$$ for mathematics.")
-    show_in_menu = models.BooleanField("show in the main menu", default=False)
-    show_in_footer = models.BooleanField("show in the footer", default=False)
-    order = models.PositiveSmallIntegerField(default=0, help_text="Position in menu and footer.")
-    history = HistoricalRecords()
-
-    objects = PageQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["order", "title"]
-        verbose_name = "page"
-        verbose_name_plural = "pages"
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("programs:page", kwargs={"slug": self.slug})
-
-    def clean(self):
-        if self.slug in RESERVED_PAGE_SLUGS:
-            raise ValidationError(
-                {"slug": f"“{self.slug}” is used by the site itself; choose another address."}
-            )
-
-
-class SiteSettings(models.Model):
-    """The one row of site-wide settings (program name, contact, logo)."""
-
-    program_name = models.CharField(max_length=200, default="Theoretical Foundations of Deep Learning")
-    short_name = models.CharField(max_length=40, default="SPP 2298")
-    tagline = models.CharField(max_length=300, blank=True)
-    dfg_number = models.CharField(
-        "DFG project number", max_length=20, blank=True, validators=[validate_gepris_id]
-    )
-    contact_email = models.EmailField("contact e-mail", blank=True)
-    coordinating_institution = models.ForeignKey(
-        Institution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    logo = ProcessedImageField(upload_to="site", blank=True, max_dimension=800)
-    logo_alt = models.CharField("logo description", max_length=200, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "site settings"
-        verbose_name_plural = "site settings"
-
-    def __str__(self):
-        return "Site settings"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("programs:home")
-
-    @classmethod
-    def load(cls):
-        obj = cls.objects.select_related("coordinating_institution").filter(pk=1).first()
-        return obj or cls(pk=1)
-
-    @property
-    def gepris_url(self):
-        return f"https://gepris.dfg.de/gepris/projekt/{self.dfg_number}" if self.dfg_number else ""
-
-
 def headline_numbers():
     """The home page's figures, counted live from the data."""
     return {
         "projects": Project.objects.count(),
-        "principal_investigators": Person.objects.principal_investigators().count(),
+        "principal_investigators": Person.objects.with_role(Role.PRINCIPAL_INVESTIGATOR).count(),
         "universities": Institution.objects.filter(kind=Institution.Kind.UNIVERSITY).with_projects().count(),
     }

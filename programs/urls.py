@@ -5,7 +5,6 @@ from . import views
 app_name = "programs"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("research/", views.PerspectiveListView.as_view(), name="perspective-list"),
     path("research/<slug:slug>/", views.PerspectiveDetailView.as_view(), name="perspective-detail"),
     path("projects/", views.ProjectListView.as_view(), name="project-list"),
@@ -14,6 +13,4 @@ urlpatterns = [
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("apply/", views.ApplyView.as_view(), name="apply"),
     path("apply/<slug:slug>/", views.CallDetailView.as_view(), name="call-detail"),
-    # Editors' pages (About, Imprint, Privacy, …) at their slugs: keep this last.
-    path("<slug:slug>/", views.PageView.as_view(), name="page"),
 ]

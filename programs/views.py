@@ -1,43 +1,11 @@
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView, TemplateView
 
-from events.models import AgendaItem, Event, SlideDeck
-from news.models import NewsItem
+from events.models import AgendaItem, SlideDeck
 from spp_site.views import PublishedObjectMixin
 
-from . import map as germany_map
 from .forms import PersonFilterForm, ProjectFilterForm
-from .models import (
-    ROLE_PLURALS,
-    Call,
-    Institution,
-    Page,
-    Person,
-    Project,
-    ProjectMembership,
-    ResearchPerspective,
-    Role,
-    headline_numbers,
-)
-
-
-class HomeView(TemplateView):
-    template_name = "programs/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        featured = list(NewsItem.objects.featured().for_listing()[:1])
-        latest = NewsItem.objects.published().for_listing().exclude(pk__in=[n.pk for n in featured])[:3]
-        context.update(
-            numbers=headline_numbers(),
-            perspectives=ResearchPerspective.objects.all(),
-            map=germany_map.build(Institution.objects.on_map()),
-            upcoming_events=Event.objects.upcoming()[:3],
-            featured_news=featured,
-            latest_news=latest,
-            open_call=Call.objects.open().order_by("deadline").first(),
-        )
-        return context
+from .models import ROLE_PLURALS, Call, Person, Project, ProjectMembership, ResearchPerspective, Role
 
 
 class PerspectiveListView(ListView):
@@ -100,7 +68,9 @@ class ProjectDetailView(DetailView):
         member_ids = [m.person_id for m in project.memberships.all()]
         context.update(
             events=project.events.published().order_by("-start"),
-            talks=AgendaItem.objects.filter(speakers__in=member_ids, event__in=Event.objects.published())
+            # Talks and slides by the project's members, wherever they were given.
+            talks=AgendaItem.objects.public()
+            .filter(speakers__in=member_ids)
             .distinct()
             .select_related("event")
             .prefetch_related("speakers")
@@ -116,6 +86,8 @@ class ProjectDetailView(DetailView):
 
 
 class PersonListView(ListView):
+    """The directory, grouped by role (a person with several roles is listed under each)."""
+
     model = Person
     template_name = "programs/person_list.html"
 
@@ -123,18 +95,12 @@ class PersonListView(ListView):
         self.filter_form = PersonFilterForm(self.request.GET or None)
         self.filter_form.is_valid()
         institution = getattr(self.filter_form, "cleaned_data", {}).get("institution")
-        qs = Person.objects.select_related("affiliation").prefetch_related("roles", "memberships")
+        qs = Person.objects.select_related("affiliation")
         return qs.filter(affiliation=institution) if institution else qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        groups = {role: [] for role in Role}
-        for person in context["object_list"]:
-            roles = {r.role for r in person.roles.all()}
-            if any(m.role == ProjectMembership.Role.PRINCIPAL_INVESTIGATOR for m in person.memberships.all()):
-                roles.add(Role.PRINCIPAL_INVESTIGATOR)
-            for role in roles:
-                groups[Role(role)].append(person)
+        groups = [(role, list(self.object_list.with_role(role))) for role in Role]
         context["groups"] = [
             {
                 "role": role,
@@ -142,7 +108,7 @@ class PersonListView(ListView):
                 "title": ROLE_PLURALS[role],
                 "people": people,
             }
-            for role, people in groups.items()
+            for role, people in groups
             if people
         ]
         context["filter_form"] = self.filter_form
@@ -160,9 +126,7 @@ class PersonDetailView(DetailView):
         person = self.object
         context.update(
             memberships=person.memberships.select_related("project").order_by("project__title"),
-            talks=AgendaItem.objects.filter(speakers=person, event__in=Event.objects.published())
-            .select_related("event")
-            .order_by("-start"),
+            talks=person.agenda_items.public().select_related("event").order_by("-start"),
             decks=person.slide_decks.public().for_listing().order_by("-event__start"),
             news=person.news_items.published()[:5],
         )
@@ -205,7 +169,3 @@ class CallDetailView(PublishedObjectMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context.update(call_context(self.object))
         return context
-
-
-class PageView(PublishedObjectMixin, DetailView):
-    model = Page

@@ -1,8 +1,11 @@
-"""Admin building blocks shared by every app, and the admin of the shared models."""
+"""Admin building blocks shared by every app, and the admin of the site's own models."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -11,7 +14,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
 
 from .images import image_size, rendition_name
-from .models import MarkdownImage, OldUrl
+from .models import ALT_TEXT_PLACEHOLDER, MarkdownImage, OldUrl, Page, SiteSettings
 from .publishing import Status
 
 
@@ -28,7 +31,13 @@ class ZonedSplitDateTime(AdminSplitDateTime):
 
 
 class MarkdownPreviewWidget(AdminMarkdownxWidget):
-    """django-markdownx's editor with its live preview styled like the public pages."""
+    """django-markdownx's editor with its live preview styled like the public pages. The
+    textarea carries the pasted-image alt-text placeholder for `admin/spp-admin.js`."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-alt-placeholder"] = ALT_TEXT_PLACEHOLDER
+        return context
 
     class Media:
         extend = False
@@ -149,3 +158,36 @@ class MarkdownImageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # images come in by drag-and-drop or paste in a Markdown field
+
+
+@admin.register(Page)
+class PageAdmin(PublishableAdmin):
+    list_display = ["title", "slug", "visibility", "show_in_menu", "show_in_footer", "order", "public_link"]
+    list_editable = ["show_in_menu", "show_in_footer", "order"]
+    list_filter = ["status", "show_in_menu", "show_in_footer"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body"]}),
+        ("Navigation", {"fields": ["show_in_menu", "show_in_footer", "order"]}),
+        ("Publishing", {"fields": ["status", "publish_at"]}),
+    ]
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(ContentAdmin):
+    """One row: the list page goes straight to its form."""
+
+    autocomplete_fields = ["coordinating_institution"]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        obj, _ = SiteSettings.objects.get_or_create(pk=1)
+        return redirect(reverse("admin:spp_site_sitesettings_change", args=[obj.pk]))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

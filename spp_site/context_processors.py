@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db.models import Q
 
-from programs.models import Page, SiteSettings
+from .models import Page, SiteSettings
 
 MAIN_MENU = [
-    ("programs:home", "Home"),
+    ("site:home", "Home"),
     ("programs:perspective-list", "Research"),
     ("programs:project-list", "Projects"),
     ("programs:person-list", "People"),

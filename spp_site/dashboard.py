@@ -4,7 +4,9 @@ from django.utils import timezone
 
 from events.models import Event
 from news.models import NewsItem
-from programs.models import Call, Page
+from programs.models import Call
+
+from .models import Page
 
 PUBLISHABLE_MODELS = (NewsItem, Event, Page, Call)
 

@@ -22,6 +22,8 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .images import image_size
+
 # --- allow-list -------------------------------------------------------------------------------
 
 HTML_TAGS = {
@@ -61,9 +63,6 @@ ATTRIBUTES = {
 
 URL_SCHEMES = {"http", "https", "mailto"}
 
-# Uploaded images carry their pixel size in the file name ("...-1200x800.webp"; see spp_site.images),
-# so the renderer can give every <img> explicit width and height without touching storage.
-_SIZE_IN_NAME = re.compile(r"-(\d{1,5})x(\d{1,5})\.[a-z0-9]+$", re.IGNORECASE)
 
 
 # --- mathematics ------------------------------------------------------------------------------
@@ -135,10 +134,12 @@ class _ImageTreeprocessor(Treeprocessor):
                 el.set("loading", "lazy")
                 el.set("decoding", "async")
                 el.set("alt", el.get("alt", ""))
-                size = _SIZE_IN_NAME.search(urlsplit(src).path)
+                # Uploaded images carry their pixel size in the file name (see spp_site.images),
+                # so every <img> gets explicit width and height without touching the storage.
+                size = image_size(urlsplit(src).path)
                 if size:
-                    el.set("width", size.group(1))
-                    el.set("height", size.group(2))
+                    el.set("width", str(size[0]))
+                    el.set("height", str(size[1]))
 
 
 def _is_external(url: str) -> bool:

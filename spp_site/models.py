@@ -1,8 +1,17 @@
-"""Models shared by every app (kept to the few the whole site needs)."""
+"""The site's own models: editor-written pages, the site-wide settings, old URLs and the images
+pasted into Markdown (the few things every app needs, or that belong to no single app)."""
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
+
+from .identifiers import gepris_url, validate_gepris_id
+from .images import ProcessedImageField
+from .publishing import Publishable
 
 ALT_TEXT_PLACEHOLDER = "Describe this image for people who cannot see it"
 
@@ -53,3 +62,84 @@ class MarkdownImage(models.Model):
     @property
     def markdown(self):
         return f"![{ALT_TEXT_PLACEHOLDER}]({self.image.url})"
+
+
+RESERVED_PAGE_SLUGS = {
+    "admin", "apply", "events", "media", "news", "people", "projects", "research", "slides", "static",
+    "institutions", "feeds", "calendar", "search", "sitemap", "robots", "favicon",
+}  # fmt: skip
+
+
+class Page(Publishable):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="The page's address: /<slug>/. Some words are reserved for the site.",
+    )
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="One sentence for search engines and link previews."
+    )
+    body = MarkdownxField(help_text="Markdown; $…$ and $$…$$ for mathematics.")
+    show_in_menu = models.BooleanField("show in the main menu", default=False)
+    show_in_footer = models.BooleanField("show in the footer", default=False)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position in menu and footer.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name = "page"
+        verbose_name_plural = "pages"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("site:page", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.slug in RESERVED_PAGE_SLUGS:
+            raise ValidationError(
+                {"slug": f"“{self.slug}” is used by the site itself; choose another address."}
+            )
+
+
+class SiteSettings(models.Model):
+    """The one row of site-wide settings (program name, contact, logo)."""
+
+    program_name = models.CharField(max_length=200, default="Theoretical Foundations of Deep Learning")
+    short_name = models.CharField(max_length=40, default="SPP 2298")
+    tagline = models.CharField(max_length=300, blank=True)
+    dfg_number = models.CharField(
+        "DFG project number", max_length=20, blank=True, validators=[validate_gepris_id]
+    )
+    contact_email = models.EmailField("contact e-mail", blank=True)
+    coordinating_institution = models.ForeignKey(
+        "programs.Institution", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    logo = ProcessedImageField(upload_to="site", blank=True, max_dimension=800)
+    logo_alt = models.CharField("logo description", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+
+    def __str__(self):
+        return "Site settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("site:home")
+
+    @classmethod
+    def load(cls):
+        obj = cls.objects.select_related("coordinating_institution").filter(pk=1).first()
+        return obj or cls(pk=1)
+
+    @property
+    def gepris_url(self):
+        return gepris_url(self.dfg_number)

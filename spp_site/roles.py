@@ -1,4 +1,4 @@
-"""The two editor roles, as auth groups. A data migration creates them; run
+"""The two editor roles, as auth groups. Data migrations create and update them; run
 `manage.py sync_roles` after adding models so the groups include their permissions."""
 
 from django.apps import apps as global_apps
@@ -6,28 +6,25 @@ from django.apps import apps as global_apps
 EDITOR = "Editor"
 SITE_ADMINISTRATOR = "Site administrator"
 
+# Editors manage all content: every model of the content apps...
 CONTENT_APPS = ("programs", "events", "news")
-# Editors manage all content, but not users, groups or the site-wide settings.
-EDITOR_EXCLUDED_MODELS = {("programs", "sitesettings")}
-# ...and from the shared app only what content editing needs: Markdown images and old URLs.
-EDITOR_EXTRA = {
-    ("spp_site", "add_markdownimage"),
-    ("spp_site", "view_markdownimage"),
-    ("spp_site", "change_markdownimage"),
-    ("spp_site", "delete_markdownimage"),
-    ("spp_site", "view_oldurl"),
-    ("spp_site", "delete_oldurl"),
-}
+# ...and of the site's own models the pages and the images pasted into Markdown; old URLs they may
+# see and delete (they are recorded automatically). Users, groups and the site-wide settings are
+# for site administrators.
+EDITOR_SITE_MODELS = {"page", "markdownimage"}
+EDITOR_SITE_PERMISSIONS = {"view_oldurl", "delete_oldurl"}
 
 
 def editor_permission_filter(permission) -> bool:
     app_label = permission.content_type.app_label
     model = permission.content_type.model
-    if (app_label, permission.codename) in EDITOR_EXTRA:
+    if model.startswith("historical"):
+        return False  # history is reached through the content's own permissions
+    if app_label in CONTENT_APPS:
         return True
-    if app_label not in CONTENT_APPS or (app_label, model) in EDITOR_EXCLUDED_MODELS:
-        return False
-    return not model.startswith("historical")  # history is reached through the content's own permissions
+    if app_label == "spp_site":
+        return model in EDITOR_SITE_MODELS or permission.codename in EDITOR_SITE_PERMISSIONS
+    return False
 
 
 def sync_groups(apps=global_apps):

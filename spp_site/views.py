@@ -1,4 +1,5 @@
-"""Views every app shares: media files and the error pages' handlers."""
+"""The site's own views (the home page that composes every app, editors' pages, media files,
+robots.txt) and the preview mixin every app's detail views share."""
 
 import hashlib
 import mimetypes
@@ -8,8 +9,15 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, TemplateView
+
+from events.models import Event
+from news.models import NewsItem
+from programs import map as germany_map
+from programs.models import Call, Institution, ResearchPerspective, headline_numbers
 
 from .files import stored_file_response
+from .models import Page
 
 # Media are written only by the site's own pipelines (images as WebP, slide decks, thumbnails);
 # anything else is offered as a download, never rendered by the browser.
@@ -76,3 +84,31 @@ def private_preview(response):
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+class HomeView(TemplateView):
+    """The front page: the program in numbers, its perspectives, the map of institutions, the open
+    call, upcoming events and the latest news — each through its own app's QuerySet methods."""
+
+    template_name = "spp_site/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        featured = list(NewsItem.objects.featured().for_listing()[:1])
+        latest = NewsItem.objects.published().for_listing().exclude(pk__in=[n.pk for n in featured])[:3]
+        context.update(
+            numbers=headline_numbers(),
+            perspectives=ResearchPerspective.objects.all(),
+            map=germany_map.build(Institution.objects.on_map()),
+            upcoming_events=Event.objects.upcoming()[:3],
+            featured_news=featured,
+            latest_news=latest,
+            open_call=Call.objects.open().order_by("deadline").first(),
+        )
+        return context
+
+
+class PageView(PublishedObjectMixin, DetailView):
+    """An editor-written page (About, Imprint, Privacy, …) at /<slug>/."""
+
+    model = Page

@@ -8,7 +8,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import programs.validators
+import spp_site.identifiers
 import spp_site.images
 
 
@@ -243,7 +243,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         blank=True,
                         max_length=20,
-                        validators=[programs.validators.validate_gepris_id],
+                        validators=[spp_site.identifiers.validate_gepris_id],
                         verbose_name="DFG project number",
                     ),
                 ),
@@ -383,7 +383,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         blank=True,
                         max_length=20,
-                        validators=[programs.validators.validate_gepris_id],
+                        validators=[spp_site.identifiers.validate_gepris_id],
                         verbose_name="DFG project number",
                     ),
                 ),
@@ -600,7 +600,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="The DFG's project number; the GEPRIS link is built from it.",
                         max_length=12,
-                        validators=[programs.validators.validate_gepris_id],
+                        validators=[spp_site.identifiers.validate_gepris_id],
                         verbose_name="GEPRIS number",
                     ),
                 ),
@@ -800,7 +800,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         blank=True,
                         max_length=20,
-                        validators=[programs.validators.validate_gepris_id],
+                        validators=[spp_site.identifiers.validate_gepris_id],
                         verbose_name="DFG project number",
                     ),
                 ),
@@ -890,7 +890,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="16 characters, e.g. 0000-0002-1825-0097 (the orcid.org URL is accepted too).",
                         max_length=19,
-                        validators=[programs.validators.validate_orcid],
+                        validators=[spp_site.identifiers.validate_orcid],
                         verbose_name="ORCID iD",
                     ),
                 ),
@@ -994,7 +994,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="16 characters, e.g. 0000-0002-1825-0097 (the orcid.org URL is accepted too).",
                         max_length=19,
-                        validators=[programs.validators.validate_orcid],
+                        validators=[spp_site.identifiers.validate_orcid],
                         verbose_name="ORCID iD",
                     ),
                 ),
@@ -1055,7 +1055,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="The DFG's project number; the GEPRIS link is built from it.",
                         max_length=12,
-                        validators=[programs.validators.validate_gepris_id],
+                        validators=[spp_site.identifiers.validate_gepris_id],
                         verbose_name="GEPRIS number",
                     ),
                 ),
@@ -1171,7 +1171,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         blank=True,
                         max_length=20,
-                        validators=[programs.validators.validate_gepris_id],
+                        validators=[spp_site.identifiers.validate_gepris_id],
                         verbose_name="DFG project number",
                     ),
                 ),

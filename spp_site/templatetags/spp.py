@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 
 from spp_site.images import image_size, rendition_name, rendition_widths
@@ -45,6 +45,21 @@ def local_iso(value, tz):
     return iso(value)
 
 
+@register.simple_tag
+def zoned_datetime(value):
+    """A moment in the site's time zone, naming the zone: "30 November 2023, 23:59 CET (Europe/Berlin)"."""
+    if not isinstance(value, datetime):
+        return ""
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}">{} {} ({})</time>',
+        local.isoformat(timespec="minutes"),
+        dateformat.format(local, "j F Y, H:i"),
+        local.tzname(),
+        timezone.get_current_timezone_name(),
+    )
+
+
 @register.simple_tag(takes_context=True)
 def nav_state(context, url_name):
     """'page' when the current page is this menu entry, 'true' below it, '' elsewhere."""
@@ -63,6 +78,12 @@ def nav_state(context, url_name):
 def absolute_url(context, path):
     request = context.get("request")
     return request.build_absolute_uri(path) if request else path
+
+
+@register.filter
+def dimensions(field_file):
+    """(width, height) of a processed image, from its stored name (see spp_site.images)."""
+    return image_size(field_file.name) if field_file else None
 
 
 @register.simple_tag

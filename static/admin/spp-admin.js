@@ -1,9 +1,9 @@
-/* markdownx's events do not bubble, so they are caught in the capture phase.
-   Admin additions for django-markdownx: show upload errors next to the editor, and after an
-   image is inserted select its alt-text placeholder so the editor types a description over it. */
+/* Admin additions for django-markdownx: show upload errors next to the editor, and after an
+   image is inserted select its alt-text placeholder (the textarea's data-alt-placeholder, set by
+   spp_site.admin.MarkdownPreviewWidget) so the editor types a description over it.
+   markdownx's events do not bubble, so they are caught in the capture phase. */
 (function () {
   "use strict";
-  var PLACEHOLDER = "Describe this image for people who cannot see it";
 
   function note(editorParent, className, text) {
     var old = editorParent.querySelector("." + className);
@@ -26,11 +26,12 @@
   document.addEventListener("markdownx.fileUploadEnd", function (event) {
     note(event.target, "markdownx-upload-error", "");
     var editor = event.target.querySelector("textarea");
-    if (!editor) return;
-    var at = editor.value.lastIndexOf(PLACEHOLDER);
+    var placeholder = editor && editor.dataset.altPlaceholder;
+    if (!placeholder) return;
+    var at = editor.value.lastIndexOf(placeholder);
     if (at >= 0) {
       editor.focus();
-      editor.setSelectionRange(at, at + PLACEHOLDER.length);
+      editor.setSelectionRange(at, at + placeholder.length);
       note(event.target, "markdownx-alt-hint", "Type a short description of the image to replace the selected placeholder text.");
     }
   }, true);

@@ -21,14 +21,14 @@ pytestmark = pytest.mark.django_db
 CONTENT_PAGES = [
     "/admin/programs/project/", "/admin/programs/person/", "/admin/programs/institution/",
     "/admin/programs/researchperspective/", "/admin/programs/fundingphase/", "/admin/programs/call/",
-    "/admin/programs/page/", "/admin/events/event/", "/admin/events/slidedeck/", "/admin/news/newsitem/",
+    "/admin/spp_site/page/", "/admin/events/event/", "/admin/events/slidedeck/", "/admin/news/newsitem/",
     "/admin/news/newsitem/add/", "/admin/events/event/add/", "/admin/spp_site/markdownimage/",
 ]  # fmt: skip
 ADMIN_ONLY_PAGES = [
     "/admin/auth/user/",
     "/admin/auth/group/",
     "/admin/auth/user/add/",
-    "/admin/programs/sitesettings/",
+    "/admin/spp_site/sitesettings/",
 ]
 
 
@@ -73,7 +73,7 @@ def test_editor_permissions_are_exactly_content(editor):
     assert editor.has_perm("news.add_newsitem") and editor.has_perm("events.change_slidedeck")
     assert editor.has_perm("programs.delete_project") and editor.has_perm("spp_site.add_markdownimage")
     assert not editor.has_perm("auth.view_user") and not editor.has_perm("auth.change_group")
-    assert not editor.has_perm("programs.change_sitesettings")
+    assert not editor.has_perm("spp_site.change_sitesettings")
 
 
 # --- Markdown preview and image upload ---------------------------------------------------------
@@ -142,7 +142,7 @@ def test_every_long_text_field_uses_the_markdown_editor(client, editor):
         ("/admin/programs/project/add/", 1),
         ("/admin/programs/person/add/", 1),
         ("/admin/programs/researchperspective/add/", 1),
-        ("/admin/programs/page/add/", 1),
+        ("/admin/spp_site/page/add/", 1),
         ("/admin/programs/call/add/", 1),
         ("/admin/events/event/add/", 1),
     ]:

@@ -29,7 +29,7 @@ def test_seed_demo_fills_every_content_type_and_is_idempotent(capsys):
     counts = first[0]
     for label in [
         "programs.ResearchPerspective", "programs.FundingPhase", "programs.Institution", "programs.Person",
-        "programs.Project", "programs.Call", "programs.FAQItem", "programs.Page", "programs.SiteSettings",
+        "programs.Project", "programs.Call", "programs.FAQItem", "spp_site.Page", "spp_site.SiteSettings",
         "events.Event", "events.AgendaItem", "events.SlideDeck", "news.NewsItem",
     ]:  # fmt: skip
         assert counts[label] > 0, label

@@ -8,7 +8,6 @@ from programs.models import (
     FAQItem,
     FundingPhase,
     Institution,
-    Page,
     Person,
     PersonRole,
     Project,
@@ -127,14 +126,3 @@ class FAQFactory(factory.django.DjangoModelFactory):
     call = factory.SubFactory(CallFactory)
     question = factory.Sequence(lambda n: f"Question {n}?")
     answer = "An answer."
-
-
-class PageFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Page
-
-    title = factory.Sequence(lambda n: f"Page {n}")
-    slug = factory.Sequence(lambda n: f"page-{n}")
-    body = "Page text."
-    status = Status.PUBLISHED
-    publish_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))

@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from programs.models import Institution, Person, PersonRole, Role
-from programs.validators import normalize_orcid, orcid_checksum
+from spp_site.identifiers import normalize_orcid, orcid_checksum
 from tests.conftest import files_in
 from tests.core.test_images import jpeg_with_gps
 from tests.programs.factories import InstitutionFactory, MembershipFactory, PersonFactory, ProjectFactory
@@ -97,7 +97,7 @@ def test_change_lists_and_forms_open_for_every_programs_model(client, editor):
     project = ProjectFactory(institutions=[InstitutionFactory()])
     MembershipFactory(project=project)
     client.force_login(editor)
-    for model in ["researchperspective", "fundingphase", "institution", "person", "project", "call", "page"]:
+    for model in ["researchperspective", "fundingphase", "institution", "person", "project", "call"]:
         assert client.get(f"/admin/programs/{model}/").status_code == 200, model
         assert client.get(f"/admin/programs/{model}/add/").status_code == 200, model
     assert client.get(f"/admin/programs/project/{project.pk}/change/").status_code == 200

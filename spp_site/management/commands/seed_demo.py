@@ -4,6 +4,7 @@ from django.db import transaction
 import events.demo
 import news.demo
 import programs.demo
+import spp_site.demo
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             self.stdout.write(message)
 
         program = programs.demo.seed(log)
+        spp_site.demo.seed(log, program["institutions"]["LMU Munich"])
         event_data = events.demo.seed(log, program["people"])
         programs.demo.seed_calls(log, program["phases"], event_data["sessions"])
         news.demo.seed(log, event_data)

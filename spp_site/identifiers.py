@@ -1,11 +1,16 @@
-"""Validators for identifiers editors type in (ORCID iD, GEPRIS number, coordinates)."""
+"""Identifiers editors type in — ORCID iDs and DFG (GEPRIS) project numbers: their validation,
+normalisation and public URLs, each written once."""
 
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 _ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 _ORCID_PREFIXES = ("https://orcid.org/", "http://orcid.org/", "orcid.org/")
+GEPRIS_PROJECT_URL = "https://gepris.dfg.de/gepris/projekt/{}"
+ORCID_URL = "https://orcid.org/{}"
 
 
 def normalize_orcid(value: str) -> str:
@@ -43,8 +48,49 @@ def validate_orcid(value: str) -> None:
         )
 
 
+def orcid_url(orcid: str) -> str:
+    return ORCID_URL.format(orcid) if orcid else ""
+
+
+class OrcidFormField(forms.CharField):
+    """Takes what editors paste (the orcid.org URL, spaces, no hyphens) and keeps the bare iD."""
+
+    def to_python(self, value):
+        return normalize_orcid(super().to_python(value))
+
+
+class OrcidField(models.CharField):
+    """An ORCID iD, stored as 0000-0000-0000-0000 and checked (format and check digit)."""
+
+    default_validators = [validate_orcid]
+    # The form accepts the longer URL form; it is shortened to the 19-character iD.
+    FORM_MAX_LENGTH = 60
+
+    def __init__(self, *args, **kwargs):
+        kwargs["max_length"] = 19
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        del kwargs["max_length"]
+        return name, path, args, kwargs
+
+    def to_python(self, value):
+        return normalize_orcid(super().to_python(value))
+
+    def formfield(self, **kwargs):
+        return super().formfield(
+            **{"form_class": OrcidFormField, "max_length": self.FORM_MAX_LENGTH, **kwargs}
+        )
+
+
 def validate_gepris_id(value: str) -> None:
     if not re.fullmatch(r"\d{5,12}", value or ""):
         raise ValidationError(
             "A GEPRIS project number has only digits, for example 441826958.", code="gepris"
         )
+
+
+def gepris_url(number: str) -> str:
+    """The public GEPRIS page of a DFG project number ("" for none)."""
+    return GEPRIS_PROJECT_URL.format(number) if number else ""
