@@ -28,8 +28,8 @@ THUMBNAIL_DIR = "slides/thumbnails"
 
 
 def _store(uploaded, inspected: InspectedDocument) -> tuple[str, list[str]]:
-    """Store the file under its content hash (once: identical files share one stored copy) and
-    its thumbnail. Returns the file name and the names this call newly wrote."""
+    """Store the file under its content hash (once: identical files share one stored copy).
+    Returns the file name and the names this call newly wrote."""
     written = []
     name = f"{DECK_DIR}/{inspected.sha256[:2]}/{inspected.sha256}.{inspected.file_type}"
     if not default_storage.exists(name):
@@ -41,6 +41,7 @@ def _store(uploaded, inspected: InspectedDocument) -> tuple[str, list[str]]:
 
 
 def _store_thumbnail(inspected: InspectedDocument) -> tuple[str, list[str]]:
+    """Store the first page's picture (with its renditions); same return value as `_store`."""
     if inspected.thumbnail is None:
         return "", []
     processed = process_pil_image(inspected.thumbnail, max_dimension=960)

@@ -3,11 +3,12 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from spp_site.views import PublishedObjectMixin
+from spp_site.views import BreadcrumbsMixin, PublishedObjectMixin
 
 from . import calendar
 from .downloads import document_response, zip_response
@@ -42,8 +43,11 @@ class EventListView(ListView):
         return context
 
 
-class EventDetailView(PublishedObjectMixin, DetailView):
+class EventDetailView(BreadcrumbsMixin, PublishedObjectMixin, DetailView):
     model = Event
+
+    def get_breadcrumbs(self):
+        return [("Events", reverse("events:list")), (self.object.title, None)]
 
     def get_queryset(self):
         return (
@@ -115,8 +119,12 @@ def event_slides_zip(request, slug):
     return zip_response(request, event, decks, public=event.is_published)
 
 
-class SlideDeckDetailView(PublishedObjectMixin, DetailView):
+class SlideDeckDetailView(BreadcrumbsMixin, PublishedObjectMixin, DetailView):
     model = SlideDeck
+
+    def get_breadcrumbs(self):
+        event = self.object.event
+        return [("Events", reverse("events:list")), (event.title, event.get_absolute_url()), ("Slides", None)]
 
     def get_queryset(self):
         return (

@@ -10,7 +10,7 @@ from django.utils import timezone
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
-from spp_site.images import ProcessedImageField, image_size
+from spp_site.images import ProcessedImageField
 from spp_site.publishing import Publishable, PublishableQuerySet
 
 
@@ -22,7 +22,7 @@ class NewsQuerySet(PublishableQuerySet):
         return self.filter(category=category) if category else self
 
     def in_year(self, year):
-        """Items published in `year` (Europe/Berlin calendar year)."""
+        """Items published in `year` (a calendar year in the site's time zone)."""
         return self.filter(publish_at__year=year)
 
     def featured(self):
@@ -95,9 +95,7 @@ class NewsItem(Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse(
-            "news:detail", kwargs={"year": timezone.localtime(self.publish_at).year, "slug": self.slug}
-        )
+        return reverse("news:detail", kwargs={"year": self.local_year, "slug": self.slug})
 
     def clean(self):
         if self.cover_image and not self.cover_alt:
@@ -108,8 +106,9 @@ class NewsItem(Publishable):
         return self.expires_on is not None and self.expires_on < timezone.localdate()
 
     @property
-    def cover_size(self):
-        return image_size(self.cover_image.name) if self.cover_image else None
+    def local_year(self):
+        """The year of publication in the site's time zone (part of the item's address)."""
+        return timezone.localtime(self.publish_at).year
 
     @property
     def author_name(self):

@@ -1,9 +1,9 @@
 from django.db.models.functions import ExtractYear
-from django.http import Http404
 from django.shortcuts import redirect
-from django.views.generic import DetailView, ListView
+from django.urls import reverse
+from django.views.generic import DetailView, ListView, YearArchiveView
 
-from spp_site.views import PublishedObjectMixin
+from spp_site.views import BreadcrumbsMixin, PublishedObjectMixin
 
 from .models import NewsItem
 
@@ -41,34 +41,37 @@ class NewsListView(NewsListMixin, ListView):
     pass
 
 
-class NewsYearView(NewsListMixin, ListView):
-    def get_queryset(self):
-        return super().get_queryset().in_year(self.kwargs["year"])
+class NewsYearView(BreadcrumbsMixin, NewsListMixin, YearArchiveView):
+    """/news/2024/: the published items of a year (in the site's time zone); 404 for a year without
+    news, an empty list when only the category filter leaves nothing."""
+
+    date_field = "publish_at"
+    make_object_list = True
+    allow_future = False
+
+    def get_allow_empty(self):
+        return bool(self.get_category())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if not context["object_list"] and not context["category"]:
-            raise Http404("No news in this year.")
-        context["year"] = self.kwargs["year"]
+        context["year"] = context["year"].year  # YearArchiveView gives the year's first day
         return context
 
+    def get_breadcrumbs(self):
+        return [("News", reverse("news:list")), (str(self.get_year()), None)]
 
-class NewsDetailView(PublishedObjectMixin, DetailView):
+
+class NewsDetailView(BreadcrumbsMixin, PublishedObjectMixin, DetailView):
     model = NewsItem
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("author_person")
-            .prefetch_related("related_events", "related_projects")
-        )
+        return super().get_queryset().select_related("author_person").prefetch_related("related_projects")
 
     def get(self, request, *args, **kwargs):
-        item = self.get_object()
-        if item.get_absolute_url() != request.path:  # right slug, other year: send to the real address
-            return redirect(item, permanent=True)
-        return super().get(request, *args, **kwargs)
+        self.object = self.get_object()
+        if self.object.get_absolute_url() != request.path:  # right slug, other year: the real address
+            return redirect(self.object, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -82,3 +85,11 @@ class NewsDetailView(PublishedObjectMixin, DetailView):
         )
         context["related_events"] = item.related_events.published()
         return context
+
+    def get_breadcrumbs(self):
+        year = self.object.local_year
+        return [
+            ("News", reverse("news:list")),
+            (str(year), reverse("news:year", kwargs={"year": year})),
+            (self.object.title, None),
+        ]

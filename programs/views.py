@@ -1,8 +1,9 @@
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from events.models import AgendaItem, SlideDeck
-from spp_site.views import PublishedObjectMixin
+from spp_site.views import BreadcrumbsMixin, PublishedObjectMixin
 
 from .forms import PersonFilterForm, ProjectFilterForm
 from .models import ROLE_PLURALS, Call, Person, Project, ProjectMembership, ResearchPerspective, Role
@@ -20,8 +21,11 @@ class PerspectiveListView(ListView):
         )
 
 
-class PerspectiveDetailView(DetailView):
+class PerspectiveDetailView(BreadcrumbsMixin, DetailView):
     model = ResearchPerspective
+
+    def get_breadcrumbs(self):
+        return [("Research", reverse("programs:perspective-list")), (self.object.title, None)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -48,8 +52,14 @@ class ProjectListView(ListView):
         return context
 
 
-class ProjectDetailView(DetailView):
+class ProjectDetailView(BreadcrumbsMixin, DetailView):
     model = Project
+
+    def get_breadcrumbs(self):
+        return [
+            ("Projects", reverse("programs:project-list")),
+            (self.object.acronym or self.object.title, None),
+        ]
 
     def get_queryset(self):
         return Project.objects.prefetch_related(
@@ -115,8 +125,11 @@ class PersonListView(ListView):
         return context
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(BreadcrumbsMixin, DetailView):
     model = Person
+
+    def get_breadcrumbs(self):
+        return [("People", reverse("programs:person-list")), (self.object.full_name, None)]
 
     def get_queryset(self):
         return Person.objects.select_related("affiliation").prefetch_related("roles")
@@ -159,8 +172,11 @@ def call_context(call):
     }
 
 
-class CallDetailView(PublishedObjectMixin, DetailView):
+class CallDetailView(BreadcrumbsMixin, PublishedObjectMixin, DetailView):
     model = Call
+
+    def get_breadcrumbs(self):
+        return [("Apply", reverse("programs:apply")), (self.object.title, None)]
 
     def get_queryset(self):
         return super().get_queryset().select_related("phase")

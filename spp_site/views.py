@@ -1,5 +1,5 @@
 """The site's own views (the home page that composes every app, editors' pages, media files,
-robots.txt) and the preview mixin every app's detail views share."""
+robots.txt) and the mixins every app's detail views share (breadcrumbs, staff previews)."""
 
 import hashlib
 import mimetypes
@@ -56,9 +56,23 @@ def media(request, path):
     )
 
 
+class BreadcrumbsMixin:
+    """A page's place in the site as (label, URL) pairs from the top down, the last being the page
+    itself (URL None). base.html shows the trail through includes/_breadcrumbs.html."""
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = self.get_breadcrumbs()
+        return context
+
+
 class PublishedObjectMixin:
-    """For detail views of Publishable models: visitors see published items; staff who may view
-    the model also see drafts and scheduled items, as a clearly bannered, uncached preview."""
+    """For detail views of models whose QuerySet has `visible_to(user)` and whose rows have
+    `is_published` (Publishable models, slide decks): visitors see published items; staff who may
+    view them also see drafts and scheduled items, as a clearly bannered, uncached preview."""
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)

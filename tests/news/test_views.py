@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 
 import feedparser
 import pytest
@@ -139,3 +140,64 @@ def test_expired_job_opening_is_listed_as_closed(client):
     html = client.get("/news/").content.decode()
     assert "Closed job" in html and html.count("badge-closed") == 1
     assert "<strong>Closed</strong> since" in client.get(closed.get_absolute_url()).content.decode()
+
+
+def test_detail_reads_the_item_once(client, django_assert_max_num_queries):
+    item = NewsItemFactory(title="Once")
+    NewsItemFactory(title="Neighbour", publish_at=item.publish_at - datetime.timedelta(days=1))
+    # The item with its related projects (2), its neighbours (2), its published related events,
+    # the site settings and the menu pages: 7 in all, whatever the number of related rows.
+    with django_assert_max_num_queries(7):
+        response = client.get(item.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_detail_breadcrumbs_lead_to_the_list_and_the_year(client):
+    item = NewsItemFactory(title="Trail", publish_at=datetime.datetime(2024, 6, 7, 10, tzinfo=datetime.UTC))
+    html = client.get(item.get_absolute_url()).content.decode()
+    assert (
+        '<ol><li><a href="/news/">News</a></li><li><a href="/news/2024/">2024</a></li>'
+        '<li><span aria-current="page">Trail</span></li></ol>'
+    ) in html
+
+
+def test_year_archive_follows_the_sites_time_zone(client):
+    # 1 January 2024, 00:30 in Berlin is still 31 December 2023 in UTC: the archive goes by the
+    # site's calendar year.
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    NewsItemFactory(title="New year", publish_at=datetime.datetime(2024, 1, 1, 0, 30, tzinfo=berlin))
+    NewsItemFactory(title="Old year", publish_at=datetime.datetime(2023, 12, 31, 23, 30, tzinfo=berlin))
+    html_2024 = client.get("/news/2024/").content.decode()
+    html_2023 = client.get("/news/2023/").content.decode()
+    assert "New year" in html_2024 and "Old year" not in html_2024
+    assert "Old year" in html_2023 and "New year" not in html_2023
+
+
+def test_year_archive_hides_scheduled_and_draft_items(client):
+    NewsItemFactory(title="Visible")
+    NewsItemFactory(title="Soon", publish_at=timezone.now() + datetime.timedelta(hours=1))
+    NewsItemFactory(title="Unfinished", status=Status.DRAFT)
+    html = client.get(f"/news/{timezone.localdate().year}/").content.decode()
+    assert "Visible" in html and "Soon" not in html and "Unfinished" not in html
+
+
+def test_year_with_only_scheduled_news_is_404(client):
+    NewsItemFactory(publish_at=timezone.now() + datetime.timedelta(days=800))
+    future_year = timezone.localtime(timezone.now() + datetime.timedelta(days=800)).year
+    assert client.get(f"/news/{future_year}/").status_code == 404
+
+
+def test_year_archive_with_a_category_that_has_nothing_is_an_empty_page(client):
+    NewsItemFactory(category="award", publish_at=datetime.datetime(2024, 6, 7, 10, tzinfo=datetime.UTC))
+    response = client.get("/news/2024/?category=job")
+    assert response.status_code == 200
+    assert "No news in this category yet." in response.content.decode()
+
+
+def test_year_archive_is_paginated(client):
+    for day in range(1, 13):
+        NewsItemFactory(publish_at=datetime.datetime(2024, 3, day, 10, tzinfo=datetime.UTC))
+    first = client.get("/news/2024/")
+    assert len(first.context["object_list"]) == 10 and first.context["year"] == 2024
+    assert len(client.get("/news/2024/?page=2").context["object_list"]) == 2
+    assert client.get("/news/2024/?page=3").status_code == 404
