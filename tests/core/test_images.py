@@ -88,6 +88,12 @@ def test_size_cap(settings):
     assert "limit" in exc.value.messages[0]
 
 
+def test_truncated_jpeg_is_refused():
+    data = jpeg_with_gps()
+    with pytest.raises(ValidationError):
+        validate_image_file(SimpleUploadedFile("cut.jpg", data[: len(data) // 2]))
+
+
 def test_refused_image_leaves_no_file(media_root):
     person = PersonFactory()
     person.photo = SimpleUploadedFile("photo.jpg", b"not an image")

@@ -78,6 +78,26 @@ def test_third_party_images_become_links(settings):
     assert '<a href="https://tracker.example.com/pixel.png"' in html
 
 
+@pytest.mark.parametrize(
+    "image",
+    [
+        '<img src="https://evil.example/t.png" alt="t">',  # raw HTML, another host
+        '<img src="//x.example/c.png">',  # raw HTML, protocol-relative
+        # Markdown with an escaped backslash (the URL is \evil.example/b.png): it disappears with
+        # its alt text instead of becoming a link as in the test above, because the tree processor
+        # sees the escape's placeholder, not the backslash; the sanitiser then refuses the src.
+        "![b](\\\\evil.example/b.png)",
+    ],
+)
+def test_raw_html_and_backslash_images_from_other_hosts_are_dropped(image):
+    # Neither an image, nor a link, nor the alt text remains; the text around it stays.
+    assert render_markdown(f"Before {image} after") == "<p>Before  after</p>"
+
+
+def test_editor_ids_are_dropped():
+    assert 'id="main"' not in render_markdown('<div id="main">x</div>')
+
+
 def test_uploaded_images_get_size_and_lazy_loading(settings):
     html = render_markdown(f"![Plot]({settings.MEDIA_URL}markdown/abc-640x480.webp)")
     assert 'width="640"' in html and 'height="480"' in html

@@ -4,7 +4,7 @@ from django.core.files.storage import default_storage
 from django.utils.http import http_date, parse_http_date
 
 from spp_site.files import stored_file_response
-from tests.events.factories import make_deck
+from tests.events.factories import EventFactory, make_deck
 
 pytestmark = pytest.mark.django_db
 IMAGE = b"RIFF....WEBP"  # 12 bytes
@@ -41,6 +41,18 @@ def test_deck_files_only_go_through_their_download_view(client):
     deck = make_deck()
     assert client.get(f"/media/{deck.file.name}").status_code == 404
     assert client.get(deck.get_download_url()).status_code == 200
+
+
+@pytest.mark.parametrize("prefix", ["./", "%2E/", "markdown/../"])
+def test_private_deck_files_cannot_be_reached_through_dot_segments(client, prefix):
+    deck = make_deck(EventFactory(status="draft"))
+    assert client.get(f"/media/{prefix}{deck.file.name}").status_code == 404
+
+
+def test_media_folders_are_404(client):
+    make_deck()
+    assert client.get("/media/slides").status_code == 404
+    assert client.head("/media/slides/thumbnails").status_code == 404
 
 
 # --- the shared file response: preconditions (RFC 9110 13.2.2) ----------------------------------

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from news.models import NewsItem
@@ -69,3 +70,39 @@ def test_stale_drafts():
     NewsItem.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=31))
     NewsItemFactory(status=Status.DRAFT)
     assert list(NewsItem.objects.stale_drafts()) == [old]
+
+
+def test_stale_drafts_are_drafts_older_than_the_given_days():
+    week_old_draft = NewsItemFactory(status=Status.DRAFT)
+    NewsItemFactory()  # published, as old
+    NewsItem.objects.update(created_at=timezone.now() - datetime.timedelta(days=8))
+    assert list(NewsItem.objects.stale_drafts(days=7)) == [week_old_draft]
+    assert not NewsItem.objects.stale_drafts(days=9).exists()
+
+
+@pytest.fixture
+def everything():
+    """A published item, a draft and a scheduled item."""
+    return [
+        NewsItemFactory(),
+        NewsItemFactory(status=Status.DRAFT),
+        NewsItemFactory(publish_at=timezone.now() + datetime.timedelta(hours=1)),
+    ]
+
+
+def test_anonymous_visitors_see_the_published_items(everything):
+    assert list(NewsItem.objects.visible_to(AnonymousUser())) == everything[:1]
+
+
+def test_staff_without_the_view_permission_see_the_published_items(everything, django_user_model):
+    staff = django_user_model.objects.create_user("staff", is_staff=True)
+    assert list(NewsItem.objects.visible_to(staff)) == everything[:1]
+
+
+def test_editors_see_everything_for_previews(everything, editor):
+    assert set(NewsItem.objects.visible_to(editor)) == set(everything)
+
+
+def test_inactive_editors_see_the_published_items(everything, editor):
+    editor.is_active = False
+    assert list(NewsItem.objects.visible_to(editor)) == everything[:1]

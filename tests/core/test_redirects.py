@@ -57,3 +57,11 @@ def test_deleted_target_is_a_plain_404(client):
     project.save()
     project.delete()
     assert client.get("/projects/x1/").status_code == 404
+
+
+def test_redirects_only_for_real_prefixes(client):
+    project = ProjectFactory(slug="old")
+    project.slug = "new"
+    project.save()
+    assert client.get("/projects//old/").status_code == 404
+    assert client.get("/projects/old/")["Location"] == "/projects/new/"

@@ -165,3 +165,16 @@ def test_end_before_start_is_a_form_error(client, editor):
     response = client.post(f"/admin/events/event/{event.pk}/change/", data)
     assert response.status_code == 200
     assert "cannot end before it starts" in str(response.context["adminform"].form.errors)
+
+
+def test_publish_action_keeps_cancelled_events_cancelled(client, editor):
+    event = EventFactory(status="cancelled")
+    client.force_login(editor)
+    client.post("/admin/events/event/", {"action": "publish_now", "_selected_action": [event.pk]})
+    assert Event.objects.get(pk=event.pk).status == "cancelled"
+
+
+def test_admin_with_a_non_numeric_id_is_not_a_server_error(client, editor):
+    client.force_login(editor)
+    assert client.get("/admin/events/event/abc/change/").status_code in (302, 404)
+    assert client.get("/admin/events/event/abc/upload-slides/").status_code == 404

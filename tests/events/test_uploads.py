@@ -101,6 +101,16 @@ def test_replacing_a_file_keeps_url_and_previous_version(client, media_root):
     assert client.get(version.get_absolute_url()).status_code == 200
 
 
+def test_thumbnail_of_a_replaced_file_is_deleted(media_root, django_capture_on_commit_callbacks):
+    deck = make_deck(upload=pdf_upload("one.pdf", title="First look"))
+    old = deck.thumbnail.name
+    with django_capture_on_commit_callbacks(execute=True):
+        attach_file(deck, pdf_upload("two.pdf", title="Second look"))
+    assert deck.thumbnail.name != old
+    assert not (media_root / old).exists()
+    assert (media_root / deck.thumbnail.name).exists()
+
+
 def test_same_file_again_changes_nothing():
     upload = pdf_upload("same.pdf")
     deck = make_deck(upload=upload)

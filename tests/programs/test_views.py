@@ -107,6 +107,14 @@ def test_project_detail_shows_members_institutions_gepris_and_related_content(cl
         assert expected in html, expected
 
 
+def test_meta_description_cannot_gain_attributes(client):
+    project = ProjectFactory(abstract='Intro `x" autofocus onfocus="alert(1)`')
+    html = client.get(project.get_absolute_url()).content.decode()
+    meta = next(line for line in html.splitlines() if 'name="description"' in line)
+    assert "onfocus=" not in meta.replace("onfocus=&quot;", "")
+    assert "&quot;" in meta
+
+
 def test_people_directory_groups_by_role_and_filters_by_institution(client):
     lmu, fau = InstitutionFactory(slug="lmu", name="LMU"), InstitutionFactory(slug="fau", name="FAU")
     coordinator = PersonRoleFactory(
