@@ -78,6 +78,11 @@ class OrcidField(models.CharField):
     def to_python(self, value):
         return normalize_orcid(super().to_python(value))
 
+    def pre_save(self, model_instance, add):
+        value = normalize_orcid(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
     def formfield(self, **kwargs):
         return super().formfield(
             **{"form_class": OrcidFormField, "max_length": self.FORM_MAX_LENGTH, **kwargs}

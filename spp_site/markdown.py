@@ -151,7 +151,10 @@ def _is_external(url: str) -> bool:
 
 class ImageExtension(Extension):
     def extendMarkdown(self, md):
-        md.treeprocessors.register(_ImageTreeprocessor(md), "spp_images", 5)
+        # After Python-Markdown's "unescape" (priority 0), so that a source written with escaped
+        # backslashes (browsers read a leading backslash as a slash) is seen as the browser will
+        # see it and becomes a link like any other image from elsewhere, instead of vanishing.
+        md.treeprocessors.register(_ImageTreeprocessor(md), "spp_images", -1)
 
 
 # --- headings ---------------------------------------------------------------------------------

@@ -18,8 +18,9 @@ def strip_control_characters(text: str) -> str:
 def _clean_text_fields(sender, instance, raw=False, **kwargs):
     if raw or sender._meta.app_label not in CONTENT_APPS:
         return
+    deferred = instance.get_deferred_fields()  # not loaded, so not changed: never read them
     for field in sender._meta.concrete_fields:
-        if isinstance(field, models.CharField | models.TextField):
+        if isinstance(field, models.CharField | models.TextField) and field.attname not in deferred:
             value = getattr(instance, field.attname)
             if isinstance(value, str) and _CONTROL.search(value):
                 setattr(instance, field.attname, strip_control_characters(value))

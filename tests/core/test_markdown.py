@@ -83,15 +83,19 @@ def test_third_party_images_become_links(settings):
     [
         '<img src="https://evil.example/t.png" alt="t">',  # raw HTML, another host
         '<img src="//x.example/c.png">',  # raw HTML, protocol-relative
-        # Markdown with an escaped backslash (the URL is \evil.example/b.png): it disappears with
-        # its alt text instead of becoming a link as in the test above, because the tree processor
-        # sees the escape's placeholder, not the backslash; the sanitiser then refuses the src.
-        "![b](\\\\evil.example/b.png)",
     ],
 )
-def test_raw_html_and_backslash_images_from_other_hosts_are_dropped(image):
+def test_raw_html_images_from_other_hosts_are_dropped(image):
     # Neither an image, nor a link, nor the alt text remains; the text around it stays.
     assert render_markdown(f"Before {image} after") == "<p>Before  after</p>"
+
+
+def test_backslash_image_sources_become_links_not_images():
+    # Browsers read a leading backslash as a slash ("\\host" as "//host"): such a source is treated
+    # like any other image from elsewhere and becomes a link with its alt text.
+    html = render_markdown("Before ![b](\\\\evil.example/b.png) after")
+    assert "<img" not in html
+    assert '<a href="\\evil.example/b.png" rel="noopener noreferrer">b</a>' in html
 
 
 def test_editor_ids_are_dropped():

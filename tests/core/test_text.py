@@ -1,5 +1,6 @@
 import pytest
 
+from spp_site import text
 from spp_site.text import strip_control_characters
 from tests.core.factories import PageFactory
 from tests.events.factories import EventFactory
@@ -17,3 +18,12 @@ def test_every_content_app_strips_them_on_save(factory):
     obj = factory(title="Form\x0cfeed\x1b")
     obj.refresh_from_db()
     assert obj.title == "Formfeed"
+
+
+def test_fields_not_loaded_are_not_read_for_cleaning(django_assert_num_queries):
+    event = EventFactory(title="Loaded")
+    partial = type(event).objects.only("slug").get(pk=event.pk)
+    partial.slug = "renamed\x07"
+    with django_assert_num_queries(0):  # reading a deferred field would be a query each
+        text._clean_text_fields(type(partial), partial)
+    assert partial.slug == "renamed"

@@ -246,3 +246,9 @@ def test_gepris_links_of_projects_and_phases():
 def test_no_gepris_number_no_link():
     assert ProjectFactory(gepris_id="").gepris_url == ""
     assert PhaseFactory(dfg_project_number="").gepris_url == ""
+
+
+def test_orcid_is_normalised_on_save_without_a_form():
+    person = PersonFactory(orcid="https://orcid.org/0000-0002-1825-0097")
+    person.refresh_from_db()
+    assert person.orcid == "0000-0002-1825-0097"
