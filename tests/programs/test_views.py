@@ -134,6 +134,34 @@ def test_people_directory_groups_by_role_and_filters_by_institution(client):
     assert pi.memberships.first().project.title in text(client.get(pi.get_absolute_url()))
 
 
+def _person_with_roles(i):
+    person = PersonFactory(photo="")
+    PersonRoleFactory(person=person, role=Role.RESEARCHER)
+    MembershipFactory(person=person)  # a principal investigator through a project
+    return person
+
+
+def test_people_directory_query_count_is_constant(client):
+    _person_with_roles(0)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/people/")
+    for i in range(49):
+        _person_with_roles(i + 1)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get("/people/")
+    sizes = {g["title"]: len(g["people"]) for g in response.context["groups"]}
+    assert sizes == {"Principal investigators": 50, "Researchers": 50}
+    assert len(fifty) == len(one)
+
+
+def test_a_person_with_the_pi_role_and_a_pi_membership_is_listed_once(client):
+    person = PersonFactory(last_name="Both")
+    PersonRoleFactory(person=person, role=Role.PRINCIPAL_INVESTIGATOR)
+    MembershipFactory(person=person)
+    groups = {g["title"]: g["people"] for g in client.get("/people/").context["groups"]}
+    assert [p.last_name for p in groups["Principal investigators"]] == ["Both"]
+
+
 def test_person_email_is_not_in_the_html_as_an_address(client):
     person = PersonFactory(email="gitta.kutyniok@example.org", orcid="0000-0002-1825-0097")
     html = text(client.get(person.get_absolute_url()))
