@@ -7,13 +7,12 @@ import zoneinfo
 import icalendar
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import Event, SlideDeck
 from tests.events.factories import AgendaItemFactory, EventFactory, make_deck, pdf_upload
 from tests.programs.factories import PersonFactory
+from tests.queries import get_counting_queries
 
 pytestmark = pytest.mark.django_db
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -125,13 +124,10 @@ def test_detail_query_count_is_constant(client):
         return event
 
     small, large = build(1), build(30)
-    with CaptureQueriesContext(connection) as one:
-        client.get(small.get_absolute_url())
-    with CaptureQueriesContext(connection) as thirty:
-        response = client.get(large.get_absolute_url())
+    _, one = get_counting_queries(client, small.get_absolute_url())
+    response, thirty = get_counting_queries(client, large.get_absolute_url())
     assert response.content.decode().count('class="deck"') == 30
-    assert len(one) == len(thirty)
-    assert len(thirty) <= 12
+    assert one == thirty <= 12
 
 
 # --- downloads --------------------------------------------------------------------------------

@@ -5,14 +5,13 @@ import feedparser
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from spp_site.demo_media import cover_image
 from spp_site.publishing import Status
 from tests.news.factories import NewsItemFactory
 from tests.programs.factories import PersonFactory
+from tests.queries import queries_at_1_and_50
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 4, 1, 12, 0, tzinfo=datetime.UTC)
@@ -71,16 +70,11 @@ def test_category_feeds_and_autodiscovery(client):
 
 def test_news_list_query_count_is_constant(client):
     author = PersonFactory()
-    NewsItemFactory(author_person=author)
-    with CaptureQueriesContext(connection) as one:
-        client.get("/news/")
-    for _ in range(49):
-        NewsItemFactory(author_person=author)
-    with CaptureQueriesContext(connection) as fifty:
-        response = client.get("/news/")
+    response, one, fifty = queries_at_1_and_50(
+        client, "/news/", lambda i: NewsItemFactory(author_person=author)
+    )
     assert response.context["paginator"].count == 50
-    assert len(one) == len(fifty)
-    assert len(fifty) <= 8
+    assert one == fifty <= 8
 
 
 @pytest.mark.parametrize(("page", "status"), [("2", 200), ("3", 404), ("abc", 404), ("-1", 404)])

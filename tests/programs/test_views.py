@@ -1,6 +1,4 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from programs.models import Role
 from tests.events.factories import EventFactory, make_deck
@@ -16,6 +14,7 @@ from tests.programs.factories import (
     PhaseFactory,
     ProjectFactory,
 )
+from tests.queries import queries_at_1_and_50
 
 pytestmark = pytest.mark.django_db
 
@@ -74,17 +73,10 @@ def _project_with_everything(i):
     return project
 
 
-def test_project_list_query_count_is_constant(client, django_assert_max_num_queries):
-    _project_with_everything(0)
-    with CaptureQueriesContext(connection) as one:
-        client.get("/projects/")
-    for i in range(49):
-        _project_with_everything(i + 1)
-    with CaptureQueriesContext(connection) as fifty:
-        response = client.get("/projects/?page=1")
+def test_project_list_query_count_is_constant(client):
+    response, one, fifty = queries_at_1_and_50(client, "/projects/", _project_with_everything)
     assert response.context["paginator"].count == 50
-    assert len(fifty) == len(one)
-    assert len(one) <= 10
+    assert one == fifty <= 10
 
 
 def test_project_detail_shows_members_institutions_gepris_and_related_content(client):
@@ -142,16 +134,10 @@ def _person_with_roles(i):
 
 
 def test_people_directory_query_count_is_constant(client):
-    _person_with_roles(0)
-    with CaptureQueriesContext(connection) as one:
-        client.get("/people/")
-    for i in range(49):
-        _person_with_roles(i + 1)
-    with CaptureQueriesContext(connection) as fifty:
-        response = client.get("/people/")
+    response, one, fifty = queries_at_1_and_50(client, "/people/", _person_with_roles)
     sizes = {g["title"]: len(g["people"]) for g in response.context["groups"]}
     assert sizes == {"Principal investigators": 50, "Researchers": 50}
-    assert len(fifty) == len(one)
+    assert one == fifty
 
 
 def test_a_person_with_the_pi_role_and_a_pi_membership_is_listed_once(client):
