@@ -1,13 +1,76 @@
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import override_settings
 
 from spp_site.roles import EDITOR, SITE_ADMINISTRATOR, sync_groups
 
+DEMO_HOST = "127.0.0.1"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests on the shared demo content run last (a stable sort after pytest-django's own order):
+    from the moment the demo content is seeded until the session ends, the database is not empty."""
+    items.sort(key=lambda item: "demo_site" in getattr(item, "fixturenames", ()))
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    url: str
+    media_root: Path
+
+
+@pytest.fixture(scope="session")
+def _demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seed the demo content once per session (it takes seconds) and serve it on a free port.
+
+    Not pytest-django's `live_server`: that one makes each test transactional, which empties the
+    database after every test. The content is committed, so the server thread sees it on both
+    SQLite (the in-memory connection is shared with the thread) and PostgreSQL."""
+    from pytest_django.live_server_helper import LiveServer
+
+    media_root = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root):
+        # Session fixtures are set up before a test's own transaction opens; seeded inside it,
+        # the content would be rolled back after the first test.
+        assert not connection.in_atomic_block, "demo content must be seeded outside a transaction"
+        sync_groups()  # the editor roles, as the migrations create them
+        call_command("seed_demo", stdout=io.StringIO())
+    server = LiveServer(f"{DEMO_HOST}:0")
+    yield DemoSite(server.url, media_root)
+    server.stop()
+    # Leave the test database empty, as the transactional tests do (it outlives the session with
+    # --reuse-db); post_migrate re-creates the content types and permissions.
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def demo_site(_demo_site, db, settings):
+    """The demo content, shared by the whole session: read it, never change it. `demo_site.url` is
+    a live server that serves it.
+
+    `db` creates the test database even when only these tests run, lets the test and the server
+    thread query it, and rolls back what the test itself writes. What the server writes stays (a
+    slide download is counted): assert nothing on it."""
+    settings.MEDIA_ROOT = _demo_site.media_root
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, DEMO_HOST]
+    return _demo_site
+
 
 @pytest.fixture(autouse=True)
-def media_root(tmp_path, settings):
-    """Every test writes uploads to its own temporary folder."""
+def media_root(request, tmp_path, settings):
+    """Every test writes uploads to its own temporary folder; tests on the demo content read
+    the session's, where the demo images are."""
+    if "demo_site" in request.fixturenames:
+        return request.getfixturevalue("demo_site").media_root
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
     return settings.MEDIA_ROOT

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
 # thread with a running loop unless told that this is fine (it is: tests are single-threaded here).
@@ -58,6 +59,10 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # While Playwright's event loop is set, Django keeps this thread's database connections
+        # apart from the usual ones (asgiref's Local); close them before it stops, or they stay
+        # open and PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
 
 
 @pytest.fixture
@@ -77,14 +82,6 @@ def page(context):
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-
-
-@pytest.fixture
-def demo(transactional_db, roles):
-    """The demo content, loaded into the live server's database."""
-    from django.core.management import call_command
-
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 def login(page, live_server, username, password):

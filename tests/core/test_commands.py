@@ -21,9 +21,8 @@ def snapshot():
     return counts, stamps
 
 
-def test_seed_demo_fills_every_content_type_and_is_idempotent(capsys):
-    call_command("seed_demo")
-    first = snapshot()
+def test_seed_demo_fills_every_content_type_and_is_idempotent(demo_site, capsys):
+    first = snapshot()  # the session's demo content: seed_demo run once on the test database
     call_command("seed_demo")
     assert snapshot() == first
     counts = first[0]

@@ -1,13 +1,11 @@
 import pytest
-from django.core.management import call_command
 
 from tests.quality import PAGE_TYPES, nu_errors
 
 pytestmark = pytest.mark.django_db
 
 
-def test_every_page_type_is_valid_html(client, tmp_path):
-    call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_every_page_type_is_valid_html(demo_site, client, tmp_path):
     documents = {}
     for name, url in PAGE_TYPES.items():
         response = client.get(url)
