@@ -1,3 +1,6 @@
+import io
+import json
+
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -63,3 +66,15 @@ def test_ensure_admin_prints_the_password_only_on_creation(capsys):
     assert get_user_model().objects.get(username="admin").check_password(password)
     call_command("ensure_admin")
     assert "Password" not in capsys.readouterr().out
+
+
+def test_dumpdata_of_the_demo_content_is_complete(demo_site):
+    out = io.StringIO()
+    call_command("dumpdata", "spp_site", "programs", "events", "news", stdout=out)
+    dumped = {}
+    for row in json.loads(out.getvalue()):
+        dumped[row["model"]] = dumped.get(row["model"], 0) + 1
+    assert dumped["events.event"] == Event.objects.count() > 0
+    assert dumped["events.slidedeck"] == SlideDeck.objects.count() > 0
+    assert dumped["spp_site.page"] == 5 and dumped["spp_site.sitesettings"] == 1
+    assert dumped["programs.person"] == Person.objects.count()
