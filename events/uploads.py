@@ -8,6 +8,7 @@ content type, and must agree with the file name's extension.
 """
 
 import hashlib
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -31,6 +32,9 @@ ODP_MIMETYPE = b"application/vnd.oasis.opendocument.presentation"
 THUMBNAIL_WIDTH = 480
 MAX_TEXT_PAGES = 500
 MAX_TEXT_CHARS = 2_000_000
+# PDFium is not thread-safe, not even across documents: with threaded workers (gunicorn gthread,
+# deploy/gunicorn.conf.py) one thread of a process uses it at a time.
+PDFIUM_LOCK = threading.Lock()
 
 
 @dataclass
@@ -122,6 +126,11 @@ def _check_zip_container(file, name, file_type, head):
 
 
 def _inspect_pdf(file, name) -> tuple[int, Image.Image, str]:
+    with PDFIUM_LOCK:
+        return _inspect_pdf_unlocked(file, name)
+
+
+def _inspect_pdf_unlocked(file, name) -> tuple[int, Image.Image, str]:
     file.seek(0)
     try:
         pdf = pdfium.PdfDocument(file, autoclose=False)

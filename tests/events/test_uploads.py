@@ -1,7 +1,10 @@
 import io
+import threading
+import time
 import zipfile
 from pathlib import Path
 
+import pypdfium2
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -151,3 +154,30 @@ def test_deleting_a_deck_removes_files_nobody_else_uses(media_root, django_captu
         twin.delete()
     assert not (media_root / twin.file.name).exists()
     assert [f for f in files_in(media_root) if f.startswith("decks/")] == []
+
+
+def test_pdfs_are_inspected_one_at_a_time_in_a_threaded_worker(monkeypatch):
+    """PDFium is not thread-safe: two uploads in two threads of one process never use it at once."""
+    active, most = [0], [0]
+    real_document = pypdfium2.PdfDocument
+
+    def watched_document(*args, **kwargs):
+        active[0] += 1
+        most[0] = max(most[0], active[0])
+        time.sleep(0.05)  # long enough for the other thread to arrive
+        active[0] -= 1
+        return real_document(*args, **kwargs)
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", watched_document)
+    data = FIXTURE_PDF.read_bytes()
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(inspect_document(SimpleUploadedFile("s.pdf", data))))
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.file_type for r in results] == ["pdf"] * 3
+    assert most[0] == 1
