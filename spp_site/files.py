@@ -17,10 +17,11 @@ from django.utils.http import content_disposition_header, http_date, quote_etag
 
 CHUNK_SIZE = 64 * 1024
 # Every stored file (an upload: a slide deck, an image) is data, never a page: opened on its own,
-# it may run no script, load nothing, and be embedded by no other site. A PDF opened in the browser
-# is still shown by the browser's own viewer (checked in Chromium 156).
+# it may run no script and load nothing, no page may frame it, and no other site may embed it (the
+# site's own <img> may). A PDF opened in the browser is still shown by the browser's own viewer
+# (checked in Chromium 156).
 STORED_FILE_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; sandbox",
     "Cross-Origin-Resource-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
 }

@@ -26,7 +26,7 @@ PAGE_POLICY = {
     "frame-ancestors": ["'none'"],
     "object-src": ["'none'"],
 }
-STORED_FILE_POLICY = {"default-src": ["'none'"], "sandbox": []}
+STORED_FILE_POLICY = {"default-src": ["'none'"], "frame-ancestors": ["'none'"], "sandbox": []}
 
 
 def policy(response):
