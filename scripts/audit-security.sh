@@ -106,8 +106,8 @@ for section in ("vulnerabilities", "anomalies"):
             print(f"    {section[:-1]}: {category}: {len(findings)}")
             for finding in findings[:5]:
                 print(f"        {finding.get('method')} {finding.get('path')} {finding.get('parameter') or ''}: {finding.get('info')}")
-findings = sum(len(v) for s in ("vulnerabilities", "anomalies") for v in report.get(s, {}).values())
-print(f"wapiti: {findings} findings in {sum(1 for _ in report.get('vulnerabilities', {}))} vulnerability categories checked")
+counts = {s: sum(len(v) for v in report.get(s, {}).values()) for s in ("vulnerabilities", "anomalies")}
+print(f"wapiti: {counts['vulnerabilities']} vulnerabilities, {counts['anomalies']} anomalies (errors 500, timeouts)")
 print(f"Reports: {out}/")
 sys.exit(1 if failed else 0)
 PY
