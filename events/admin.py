@@ -246,12 +246,9 @@ class SlideDeckAdmin(ContentAdmin):
         if db_field.name == "agenda_item":
             # Only the talks of the deck's event (known when editing, or from ?event= when adding).
             object_id = request.resolver_match.kwargs.get("object_id")
-            event_id = request.GET.get("event") or (
-                SlideDeck.objects.filter(pk=object_id).values_list("event_id", flat=True).first()
-                if object_id and str(object_id).isdigit()
-                else None
-            )
-            if event_id and str(event_id).isdigit():
+            deck = self.get_object(request, object_id) if object_id else None
+            event_id = deck.event_id if deck else self.get_changeform_initial_data(request).get("event")
+            if event_id:
                 kwargs["queryset"] = AgendaItem.objects.filter(event_id=event_id).select_related("event")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

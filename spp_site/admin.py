@@ -2,7 +2,8 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -68,7 +69,43 @@ def thumbnail(field_file, alt="", size=64):
     )
 
 
-class ContentAdmin(SimpleHistoryAdmin):
+def _usable_initial(model, name, value) -> bool:
+    """Whether `value` (from the add form's query string, e.g. ?event=3) names existing rows for a
+    relation; other fields take any text (the form shows and validates it)."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return True  # not a model field: the form ignores it
+    if not field.is_relation or field.related_model is None:
+        return True
+    target = field.target_field if field.many_to_one or field.one_to_one else field.related_model._meta.pk
+    try:
+        keys = {target.to_python(v) for v in (value if isinstance(value, list) else [value])}
+        for key in keys:
+            target.run_validators(key)  # in the column's range, so the query below cannot fail
+    except ValidationError:
+        return False
+    return field.related_model._default_manager.filter(**{f"{target.attname}__in": keys}).count() == len(keys)
+
+
+class SafeQueryMixin:
+    """Odd query strings in the admin get an empty form field or the admin's own "invalid
+    lookup" notice, never a 500: add-form values for relations that name no row are dropped, and
+    list filters Python or the database cannot take (a year beyond any calendar) count as
+    incorrect lookups. (NUL characters are refused for the whole site by spp_site.middleware.)"""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        return {name: value for name, value in initial.items() if _usable_initial(self.model, name, value)}
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class ContentAdmin(SafeQueryMixin, SimpleHistoryAdmin):
     """Base for every content admin: Markdown with live preview, time-zone-labelled datetimes,
     and the change history (who, when, what) with restore."""
 
@@ -123,7 +160,7 @@ class PublishableAdmin(ContentAdmin):
 
 
 @admin.register(OldUrl)
-class OldUrlAdmin(admin.ModelAdmin):
+class OldUrlAdmin(SafeQueryMixin, admin.ModelAdmin):
     list_display = ["path", "target_link", "content_type", "created_at"]
     list_filter = ["content_type"]
     search_fields = ["path"]
@@ -142,7 +179,7 @@ class OldUrlAdmin(admin.ModelAdmin):
 
 
 @admin.register(MarkdownImage)
-class MarkdownImageAdmin(admin.ModelAdmin):
+class MarkdownImageAdmin(SafeQueryMixin, admin.ModelAdmin):
     list_display = ["preview", "original_filename", "uploaded_by", "uploaded_at", "markdown_code"]
     readonly_fields = ["preview", "original_filename", "uploaded_by", "uploaded_at", "markdown_code"]
     search_fields = ["original_filename"]
