@@ -1,8 +1,8 @@
 """Admin building blocks shared by every app, and the admin of the site's own models."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.shortcuts import redirect
