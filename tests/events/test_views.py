@@ -327,3 +327,28 @@ def test_long_lines_are_folded_and_text_escaped(client):
     raw = client.get(f"/events/{event.slug}/calendar.ics").content.decode()
     assert all(len(line.encode()) <= 75 for line in raw.split("\r\n"))
     assert "Semicolons\\; commas\\," in raw.replace("\r\n ", "")
+
+
+def test_calendars_stay_valid_for_titles_with_line_breaks(client):
+    event = EventFactory(slug="broken-lines")
+    Event.objects.filter(pk=event.pk).update(
+        title="Line one\nLine two\x0b", venue_name="Hall\r\nA", online_url="https://meet.example/x\n"
+    )
+    for url in ("/events/broken-lines/calendar.ics", "/events/calendar.ics"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        calendar = icalendar.Calendar.from_ical(response.content)
+        vevent = calendar.walk("VEVENT")[0]
+        assert str(vevent["SUMMARY"]) == "Line one Line two"
+        assert str(vevent["LOCATION"]).startswith("Hall A")
+    calendar = icalendar.Calendar.from_ical(client.get("/events/broken-lines/calendar.ics").content)
+    assert str(calendar["X-WR-CALNAME"]) == "Line one Line two"
+
+
+def test_download_header_stays_valid_for_file_names_with_line_breaks(client):
+    deck = make_deck()
+    SlideDeck.objects.filter(pk=deck.pk).update(original_filename="Talk\r\nSet-Cookie: x=1.pdf")
+    response = client.get(deck.get_download_url())
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'inline; filename="Talk Set-Cookie: x=1.pdf"'
+    assert "Set-Cookie" not in response.headers
