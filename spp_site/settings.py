@@ -62,6 +62,9 @@ if not DEBUG and not ALLOWED_HOSTS:
         "(a comma-separated list of host names, e.g. spp2298.de,www.spp2298.de)."
     )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Reverse proxies in front of the app (nginx, a load balancer) that append the client's address to
+# X-Forwarded-For; 0 (direct) means REMOTE_ADDR is the client. See spp_site.http.client_ip.
+NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)
 
 INSTALLED_APPS = [
     "spp_site.admin_site.SppAdminConfig",

@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from events.models import Event, SlideDeck
+from events.models import DownloadFingerprint, Event, SlideDeck
+from events.services import attach_file
 from tests.events.factories import AgendaItemFactory, EventFactory, make_deck, pdf_upload
 from tests.programs.factories import PersonFactory
 from tests.queries import get_counting_queries
@@ -206,6 +207,48 @@ def test_downloads_are_counted_without_cookies(client):
     assert not response.cookies
 
 
+def test_a_client_is_counted_once_a_day_however_it_asks(client):
+    deck = make_deck()
+    url = deck.get_download_url()
+    for _ in range(50):
+        assert client.get(url, headers={"Range": "bytes=0-0"}).status_code == 206
+    body(client.get(url))
+    deck.refresh_from_db()
+    assert deck.download_count == 1
+
+
+def test_other_clients_and_other_days_count_again(client):
+    deck = make_deck()
+    url = deck.get_download_url()
+    day = timezone.now() + datetime.timedelta(days=10)
+    with time_machine.travel(day, tick=False):
+        client.get(url, REMOTE_ADDR="192.0.2.1")
+        client.get(url, REMOTE_ADDR="192.0.2.2")
+        client.get(url, REMOTE_ADDR="192.0.2.2", headers={"User-Agent": "Another browser"})
+        client.get(url, REMOTE_ADDR="192.0.2.1")
+    with time_machine.travel(day + datetime.timedelta(days=1), tick=False):
+        client.get(url, REMOTE_ADDR="192.0.2.1")
+    deck.refresh_from_db()
+    assert deck.download_count == 4
+    # Only today's fingerprints are kept, and none holds an address.
+    assert DownloadFingerprint.objects.count() == 1
+    assert all("192.0.2" not in fp.digest for fp in DownloadFingerprint.objects.all())
+
+
+def test_behind_a_proxy_clients_are_told_apart_by_the_address_it_forwards(client, settings):
+    settings.NUM_PROXIES = 1
+    deck = make_deck()
+    for address in ("198.51.100.7", "198.51.100.8", "198.51.100.8"):
+        # The proxy's own address is REMOTE_ADDR; the client cannot fake the last X-Forwarded-For entry.
+        client.get(
+            deck.get_download_url(),
+            REMOTE_ADDR="10.0.0.1",
+            headers={"X-Forwarded-For": f"1.2.3.4, {address}"},
+        )
+    deck.refresh_from_db()
+    assert deck.download_count == 2
+
+
 def test_decks_of_draft_events_are_not_public(client):
     deck = make_deck(EventFactory(status="draft"))
     assert client.get(deck.get_absolute_url()).status_code == 404
@@ -214,11 +257,14 @@ def test_decks_of_draft_events_are_not_public(client):
 
 def test_draft_previews_are_not_cached_publicly(client, editor):
     deck = make_deck(EventFactory(status="draft"))
+    attach_file(deck, pdf_upload("second.pdf", title="Second version"))  # the first is kept as a version
     client.force_login(editor)
     for url in (
         deck.get_absolute_url(),
         deck.get_download_url(),
+        deck.versions.get().get_absolute_url(),
         deck.event.get_absolute_url() + "slides.zip",
+        deck.event.get_absolute_url() + "calendar.ics",
     ):
         response = client.get(url)
         assert response.status_code == 200, url
