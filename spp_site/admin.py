@@ -6,6 +6,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -137,8 +138,20 @@ class ContentAdmin(SimpleHistoryAdmin):
             cl.result_list = [rows[key] for key in keys]
 
 
+class ContentInlineFormSet(BaseInlineFormSet):
+    """A row someone else deleted while the editor was editing counts as deleted in the
+    editor's form (Django refuses such a form with an error on the row's hidden id, which the
+    admin does not show). The edit-conflict check lists the row as deleted; its text stays on
+    the page, to be added again as a new row if it should stay."""
+
+    def _should_delete_form(self, form):
+        deleted_meanwhile = form in self.initial_forms and form.instance.pk is None
+        return deleted_meanwhile or super()._should_delete_form(form)
+
+
 class ContentInlineMixin:
     formfield_overrides = FORMFIELD_OVERRIDES
+    formset = ContentInlineFormSet
 
 
 class PublishableAdmin(ContentAdmin):

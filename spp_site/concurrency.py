@@ -387,7 +387,12 @@ def row_changes(fields, verbose_name, before, now):
     for key, row in before.items():
         label = f"{verbose_name} “{row['label']}”"
         if key not in now:
-            result.append(Change(label, note="deleted"))
+            result.append(
+                Change(
+                    label,
+                    note="deleted (saving again does not bring it back; add it as a new row to keep it)",
+                )
+            )
             continue
         for name, form_field in fields.items():
             old, new = row["values"].get(name), now[key]["values"].get(name)

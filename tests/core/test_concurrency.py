@@ -219,7 +219,7 @@ def test_a_slide_deck_saved_in_its_own_form_is_a_conflict_for_the_event_form(ann
     assert deck.title == "Slides of the opening talk"
 
 
-def test_added_and_deleted_inline_rows_are_listed(anna, ben):
+def test_inline_rows_added_and_deleted_meanwhile_are_listed_and_stay_so(ben):
     event = EventFactory()
     AgendaItemFactory(event=event, title="Coffee")
     url = f"/admin/events/event/{event.pk}/change/"
@@ -228,9 +228,16 @@ def test_added_and_deleted_inline_rows_are_listed(anna, ben):
     event.agenda_items.get().delete()
     AgendaItemFactory(event=event, title="Poster session")
     form_b["summary"] = ["One day of talks."]
-    page = text(b.post(url, form_b))
+    response = b.post(url, form_b)
+    page = text(response)
     assert "Agenda item “Poster session” Added (it stays when you save)" in page
-    assert "Agenda item “Coffee” Deleted" in page
+    assert "Agenda item “Coffee” Deleted (saving again does not bring it back" in page
+    assert form_data(response)["agenda_items-0-title"] == ["Coffee"]  # still on the page, to copy
+
+    assert b.post(url, form_data(response)).status_code == 302
+    event.refresh_from_db()
+    assert event.summary == "One day of talks."
+    assert list(event.agenda_items.values_list("title", flat=True)) == ["Poster session"]
 
 
 def test_no_conflict_when_the_same_editor_saves_twice_in_a_row(ben):
