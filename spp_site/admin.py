@@ -95,7 +95,7 @@ class ContentAdmin(SimpleHistoryAdmin):
             super().get_changelist_form(request, **kwargs), EditGuard(self, request, whole_item=False)
         )
 
-    def _locking(self):
+    def _transaction(self):
         return transaction.atomic(using=router.db_for_write(self.model))
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -104,7 +104,7 @@ class ContentAdmin(SimpleHistoryAdmin):
         to_field = request.POST.get(TO_FIELD_VAR, request.GET.get(TO_FIELD_VAR))
         if request.method != "POST" or object_id is None or to_field not in (None, self.opts.pk.attname):
             return super().changeform_view(request, object_id, form_url, extra_context)
-        with self._locking():
+        with self._transaction():
             lock_rows(self.model, [unquote(object_id)])
             return super().changeform_view(request, object_id, form_url, extra_context)
 
@@ -112,7 +112,7 @@ class ContentAdmin(SimpleHistoryAdmin):
         """Restoring an earlier version is a save like any other."""
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context)
-        with self._locking():
+        with self._transaction():
             lock_rows(self.model, [unquote(object_id)])
             return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -120,7 +120,7 @@ class ContentAdmin(SimpleHistoryAdmin):
         """A list edit locks the posted rows, then checks and saves them in one transaction."""
         if not (request.method == "POST" and "_save" in request.POST and self.list_editable):
             return super().changelist_view(request, extra_context)
-        with self._locking():
+        with self._transaction():
             lock_rows(self.model, edited_row_keys(request, self.opts.pk.name))
             response = super().changelist_view(request, extra_context)
         cl = (getattr(response, "context_data", None) or {}).get("cl")
@@ -182,7 +182,7 @@ class PublishableAdmin(ContentAdmin):
     @admin.action(description="Publish selected items now", permissions=["change"])
     def publish_now(self, request, queryset):
         count = 0
-        with self._locking():
+        with self._transaction():
             for obj in locked(queryset):
                 if obj.status not in obj.PUBLIC_STATUSES:  # a cancelled event stays cancelled
                     obj.status = Status.PUBLISHED
@@ -194,7 +194,7 @@ class PublishableAdmin(ContentAdmin):
     @admin.action(description="Turn selected items into drafts", permissions=["change"])
     def make_draft(self, request, queryset):
         count = 0
-        with self._locking():
+        with self._transaction():
             for obj in locked(queryset):
                 obj.status = Status.DRAFT
                 obj.save()
