@@ -26,11 +26,17 @@ alternatives because:
 The price is size: the field carries the item's text once more (compressed). It is signed, so a
 form cannot be made to show invented "before" values.
 
+"Save again to keep your version" means the whole form as the editor sends it again, stale
+values of fields they did not touch included (they have seen the list of what changed). Inline
+rows are the exception where Django cannot write back: a row added meanwhile stays, a row deleted
+meanwhile stays deleted (`ContentInlineFormSet`); the list says so.
+
 **Race safety.** A save first locks the item's row (`SELECT … FOR NO KEY UPDATE` on PostgreSQL)
 in the transaction the admin saves in, then reads the snapshot, locking the inline rows too; a
 concurrent save of the same item waits for the lock and then reads the committed change. (`NO
 KEY` so that adding a row that refers to the item, such as a membership from the person's form,
-does not wait for it.) SQLite has no row locks; it lets one transaction write at a time.
+does not wait for it.) SQLite has no row locks: there a transaction takes the database's write
+lock when it begins (`transaction_mode` in the settings), so saves run one after the other.
 
 **Change lists and actions.** A list-editable change list (news "featured", page menu and
 order) gives every row its own token of the row's editable values: a row the editor did not
