@@ -132,6 +132,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes SQLite's write lock when it begins: two concurrent saves then run one
+    # after the other, and the second sees the first (the edit-conflict check). SQLite's default
+    # takes it at the first write, where two saves that have both read fail with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # editors typing "dfg.de" get https://dfg.de (Django 6 default)
