@@ -1,6 +1,7 @@
 """django-axes' two hooks into the site (see AXES_* in settings and README "Signing in"): which
 address a sign-in comes from, and the page shown while sign-in is locked."""
 
+import datetime
 import ipaddress
 import logging
 import math
@@ -35,6 +36,13 @@ def client_ip(request):
         return remote_addr
 
 
+def next_full_minute(moment):
+    """ "After 10:15" is said of 10:14:30 too: the lock has ended by the full minute after it."""
+    if moment.second or moment.microsecond:
+        return moment.replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
+    return moment
+
+
 def lockout_response(request, original_response=None, credentials=None):
     """The page shown instead of the sign-in form while a username or an address is locked: 429,
     when to try again, and whom to ask (the contact address from the site settings)."""
@@ -45,7 +53,7 @@ def lockout_response(request, original_response=None, credentials=None):
         "title": "Sign-in locked for now",
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "cool_off_minutes": minutes,
-        "retry_at": timezone.localtime() + cool_off,
+        "retry_at": next_full_minute(timezone.localtime() + cool_off),
     }
     # Rendered here: a response from a middleware is not rendered later, as a view's TemplateResponse is.
     response = render(request, "admin/lockout.html", context, status=429)

@@ -12,28 +12,11 @@ from django.utils import timezone
 
 from spp_site.lockout import client_ip
 from spp_site.models import SiteSettings
+from tests.signin import LIMIT, fail, sign_in, signed_in
 
 pytestmark = pytest.mark.django_db
 
-LIMIT = 5  # the default of DJANGO_LOGIN_FAILURE_LIMIT
 LOCKOUT_LIST = "/admin/axes/accessattempt/"
-
-
-def sign_in(client, username, password, ip="10.0.0.1", **headers):
-    return client.post(
-        "/admin/login/",
-        {"username": username, "password": password, "next": "/admin/"},
-        REMOTE_ADDR=ip,
-        **headers,
-    )
-
-
-def fail(client, times, username="editor", ip="10.0.0.1"):
-    return [sign_in(client, username, "wrong", ip).status_code for _ in range(times)]
-
-
-def signed_in(client):
-    return "_auth_user_id" in client.session
 
 
 # Locking

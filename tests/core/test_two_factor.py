@@ -14,6 +14,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from spp_site import two_factor
+from tests.quality import nu_errors
+from tests.signin import LIMIT, fail, sign_in, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,14 +47,6 @@ def enrolled(user):
     """`user` with a confirmed authenticator app and backup codes; returns the backup codes."""
     TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     return two_factor.new_backup_codes(user)
-
-
-def sign_in(client, username, password, next_url="/admin/"):
-    return client.post("/admin/login/", {"username": username, "password": password, "next": next_url})
-
-
-def signed_in(client):
-    return "_auth_user_id" in client.session
 
 
 # Setting up
@@ -363,3 +357,23 @@ def test_the_reset_command_turns_two_factor_off_for_someone(editor, capsys):
     assert not TOTPDevice.objects.filter(user=editor).exists()
     assert not StaticDevice.objects.filter(user=editor).exists()
     assert "Two-factor authentication is off for editor" in capsys.readouterr().out
+
+
+# Markup
+
+
+def test_the_sign_in_pages_are_valid_html(client, editor, tmp_path):
+    documents = {}
+    client.force_login(editor)
+    documents["status, off"] = client.get(STATUS).content.decode()
+    documents["setup"] = client.get(SETUP).content.decode()
+    client.post(SETUP, {"code": app_code(editor)})
+    documents["backup codes"] = client.get(CODES).content.decode()
+    documents["status, on"] = client.get(STATUS).content.decode()
+    client.logout()
+    sign_in(client, "editor", "editor-pass-123")
+    documents["code step"] = client.get(CODE_STEP).content.decode()
+    documents["code step, wrong code"] = client.post(CODE_STEP, {"code": wrong_code(editor)}).content.decode()
+    fail(client, LIMIT - 1)
+    documents["lock-out"] = sign_in(client, "editor", "wrong").content.decode()
+    assert nu_errors(documents, tmp_path) == []
