@@ -160,6 +160,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # A success does not wipe the failures: an attacker with one account could otherwise reset the
 # count for their IP address between guesses at other accounts.
 AXES_RESET_ON_SUCCESS = False
+# Each failed attempt during a lock starts the cool-off again (the lock-out page says so).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_LOCKOUT_CALLABLE = "spp_site.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "spp_site.lockout.client_ip"
 # Failed attempts live in the database (shared by every app server; the cache handler,
