@@ -68,7 +68,7 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Reverse proxies in front of the app (nginx, a load balancer) that append the client's address to
 # X-Forwarded-For; 0 (direct) means REMOTE_ADDR is the client. See spp_site.http.client_ip.
-NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)
+NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0, minimum=0)
 
 INSTALLED_APPS = [
     "spp_site.admin_site.SppAdminConfig",
@@ -163,7 +163,7 @@ AXES_RESET_ON_SUCCESS = False
 # Each failed attempt during a lock starts the cool-off again (the lock-out page says so).
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_LOCKOUT_CALLABLE = "spp_site.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "spp_site.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "spp_site.http.client_ip"  # REMOTE_ADDR, or as DJANGO_NUM_PROXIES says
 # Failed attempts live in the database (shared by every app server; the cache handler,
 # axes.handlers.cache.AxesCacheHandler, would do once a shared cache such as Redis is configured).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
@@ -171,10 +171,6 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # registered in spp_site/admin.py.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
-# The client address: REMOTE_ADDR, unless the site runs behind this many reverse proxies that each
-# append the address they saw to CLIENT_IP_HEADER (spp_site/lockout.py).
-TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, minimum=0)
-CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "X-Forwarded-For")
 
 # Staff may turn on two-factor authentication; with DJANGO_REQUIRE_2FA=1 site administrators must.
 REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", False)

@@ -19,5 +19,5 @@ SLIDES_MAX_UPLOAD_SIZE = 2 * 1024 * 1024
 # Sign-in security at its defaults, whatever the shell exports (test_settings.py reads the variables).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-TRUSTED_PROXY_COUNT = 0
+NUM_PROXIES = 0
 REQUIRE_2FA = False

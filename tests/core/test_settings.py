@@ -44,13 +44,7 @@ def test_zero_config_defaults(settings):
     assert settings.DEFAULT_AUTO_FIELD == "django.db.models.BigAutoField"
 
 
-SIGN_IN_SETTINGS = [
-    "AXES_FAILURE_LIMIT",
-    "AXES_COOLOFF_TIME",
-    "TRUSTED_PROXY_COUNT",
-    "CLIENT_IP_HEADER",
-    "REQUIRE_2FA",
-]
+SIGN_IN_SETTINGS = ["AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", "REQUIRE_2FA"]
 
 
 def sign_in_settings(**env):
@@ -72,17 +66,15 @@ def sign_in_settings(**env):
 
 
 def test_sign_in_security_defaults():
-    assert sign_in_settings() == str(["5", "0:15:00", "0", "X-Forwarded-For", "False"])
+    assert sign_in_settings() == str(["5", "0:15:00", "False"])
 
 
 def test_sign_in_security_from_the_environment():
     assert sign_in_settings(
         DJANGO_LOGIN_FAILURE_LIMIT="3",
         DJANGO_LOGIN_COOLOFF_MINUTES="60",
-        DJANGO_TRUSTED_PROXY_COUNT="1",
-        DJANGO_CLIENT_IP_HEADER="X-Real-IP",
         DJANGO_REQUIRE_2FA="1",
-    ) == str(["3", "1:00:00", "1", "X-Real-IP", "True"])
+    ) == str(["3", "1:00:00", "True"])
 
 
 def test_a_failure_limit_below_one_is_refused():
