@@ -14,6 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
@@ -235,7 +239,7 @@ class SiteSettingsAdmin(ContentAdmin):
 
 
 @admin.register(AccessAttempt)
-class SignInLockoutAdmin(admin.ModelAdmin):
+class SignInLockoutAdmin(SafeQueryMixin, admin.ModelAdmin):
     """django-axes' record of failed sign-ins, as a list of who is locked out now: the rows of the
     last cool-off period, each with the failures of its username and of its IP address in that
     time (a lock-out counts either). Unlocking deletes the rows (README "Signing in")."""
@@ -283,3 +287,19 @@ class SignInLockoutAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# django-otp's device admins (site administrators delete a lost phone's entries there), with the
+# site's guard against odd query strings.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAppAdmin(SafeQueryMixin, TOTPDeviceAdmin):
+    pass
+
+
+@admin.register(StaticDevice)
+class BackupCodesAdmin(SafeQueryMixin, StaticDeviceAdmin):
+    pass

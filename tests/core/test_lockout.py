@@ -213,3 +213,10 @@ def test_a_username_with_a_nul_character_is_a_form_error(client, editor):
     response = sign_in(client, "edi\x00tor", "wrong")
     assert response.status_code == 200
     assert "Null characters are not allowed." in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["10.0.0", "editor", "%", "2001:db8::", "x" * 300])
+def test_searching_the_lockout_list_never_fails(client, site_admin, query):
+    fail(client, 1)
+    client.force_login(site_admin)
+    assert client.get(LOCKOUT_LIST, {"q": query}).status_code == 200
