@@ -110,7 +110,7 @@ class LoginCodeView(AdminPageMixin, RedirectURLMixin, FormView):
         return None
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "help_text": CODE_HELP}
+        return {**super().get_form_kwargs(), "help_text": CODE_HELP, "autofocus": True}
 
     def form_valid(self, form):
         result = two_factor.check_sign_in_code(self.user, form.cleaned_data["code"])
@@ -185,6 +185,7 @@ class TwoFactorSetupView(AdminPageMixin, FormView):
             **super().get_form_kwargs(),
             "label": "Code from the app",
             "help_text": "The six digits the app shows for this site now.",
+            "app_only": True,
         }
 
     def get_context_data(self, **kwargs):

@@ -147,22 +147,23 @@ def qr_code_svg(device: TOTPDevice) -> str:
 
 
 class CodeForm(forms.Form):
+    """One code: an app code or a backup code (`app_only`: app codes, with a digit keyboard on
+    phones). `autofocus` where the code is all the page asks for."""
+
     code = forms.CharField(
         label="Code",
         max_length=64,
         widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "autocapitalize": "none",
-                "spellcheck": "false",
-                "autofocus": True,
-            }
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
 
-    def __init__(self, *args, label=None, help_text=None, **kwargs):
+    def __init__(self, *args, label=None, help_text=None, autofocus=False, app_only=False, **kwargs):
         super().__init__(*args, **kwargs)
-        if label:
-            self.fields["code"].label = label
-        if help_text:
-            self.fields["code"].help_text = help_text
+        field = self.fields["code"]
+        field.label = label or field.label
+        field.help_text = help_text or field.help_text
+        if autofocus:
+            field.widget.attrs["autofocus"] = True
+        if app_only:
+            field.widget.attrs["inputmode"] = "numeric"

@@ -377,3 +377,14 @@ def test_the_sign_in_pages_are_valid_html(client, editor, tmp_path):
     fail(client, LIMIT - 1)
     documents["lock-out"] = sign_in(client, "editor", "wrong").content.decode()
     assert nu_errors(documents, tmp_path) == []
+
+
+def test_only_the_code_step_puts_the_cursor_in_the_code_field(client, editor):
+    enrolled(editor)
+    sign_in(client, "editor", "editor-pass-123")
+    assert "autofocus" in str(client.get(CODE_STEP).context["form"]["code"])
+    client.post(CODE_STEP, {"code": app_code(editor)})
+    assert "autofocus" not in client.get(STATUS).content.decode()  # the turn-off form is further down
+    client.get(SETUP)
+    field = str(client.get(SETUP).context["form"]["code"])
+    assert "autofocus" not in field and 'inputmode="numeric"' in field  # the QR code comes first
