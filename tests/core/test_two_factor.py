@@ -8,7 +8,7 @@ from base64 import b32decode
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -357,6 +357,11 @@ def test_the_reset_command_turns_two_factor_off_for_someone(editor, capsys):
     assert not TOTPDevice.objects.filter(user=editor).exists()
     assert not StaticDevice.objects.filter(user=editor).exists()
     assert "Two-factor authentication is off for editor" in capsys.readouterr().out
+
+
+def test_the_reset_command_names_an_unknown_user(db):
+    with pytest.raises(CommandError, match="There is no user 'nobody'"):
+        call_command("reset_two_factor", "nobody")
 
 
 # Markup
