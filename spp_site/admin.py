@@ -1,17 +1,25 @@
 """Admin building blocks shared by every app, and the admin of the site's own models."""
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import TO_FIELD_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router, transaction
+from django.db.models import OuterRef, Subquery, Sum
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
@@ -307,3 +315,70 @@ class SiteSettingsAdmin(ContentAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AccessAttempt)
+class SignInLockoutAdmin(SafeQueryMixin, admin.ModelAdmin):
+    """django-axes' record of failed sign-ins, as a list of who is locked out now: the rows of the
+    last cool-off period, each with the failures of its username and of its IP address in that
+    time (a lock-out counts either). Unlocking deletes the rows (README "Signing in")."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked_out"]
+    list_display_links = None
+    search_fields = ["username", "ip_address"]
+    actions = ["unlock"]
+
+    def get_queryset(self, request):
+        recent = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
+
+        def failures_with_same(field):
+            same = recent.filter(**{field: OuterRef(field)}).order_by().values(field)
+            return Subquery(same.annotate(total=Sum("failures_since_start")).values("total"))
+
+        return recent.annotate(
+            username_failures=failures_with_same("username"),
+            ip_failures=failures_with_same("ip_address"),
+        )
+
+    @admin.display(description="locked out")
+    def locked_out(self, obj):
+        limit = settings.AXES_FAILURE_LIMIT
+        reasons = [
+            name
+            for name, failures in (("username", obj.username_failures), ("IP address", obj.ip_failures))
+            if (failures or 0) >= limit
+        ]
+        return f"Yes: {' and '.join(reasons)}" if reasons else "No"
+
+    @admin.action(description="Unlock the selected usernames and IP addresses", permissions=["delete"])
+    def unlock(self, request, queryset):
+        rows = list(queryset.values_list("username", "ip_address"))
+        deleted = sum(
+            AxesProxyHandler.reset_attempts(username=username) for username in {u for u, _ in rows if u}
+        )
+        deleted += sum(AxesProxyHandler.reset_attempts(ip_address=ip) for ip in {ip for _, ip in rows if ip})
+        self.message_user(
+            request, f"Unlocked: {deleted} record(s) of failed sign-ins deleted.", messages.SUCCESS
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# django-otp's device admins (site administrators delete a lost phone's entries there), with the
+# site's guard against odd query strings.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAppAdmin(SafeQueryMixin, TOTPDeviceAdmin):
+    pass
+
+
+@admin.register(StaticDevice)
+class BackupCodesAdmin(SafeQueryMixin, StaticDeviceAdmin):
+    pass

@@ -7,6 +7,7 @@ unless `DJANGO_SECRET_KEY` and `DJANGO_ALLOWED_HOSTS` are set.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -34,14 +35,17 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number (got {raw!r}).") from exc
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum} (got {raw!r}).")
+    return value
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -64,7 +68,7 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Reverse proxies in front of the app (nginx, a load balancer) that append the client's address to
 # X-Forwarded-For; 0 (direct) means REMOTE_ADDR is the client. See spp_site.http.client_ip.
-NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)
+NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0, minimum=0)
 
 INSTALLED_APPS = [
     "spp_site.admin_site.SppAdminConfig",
@@ -79,6 +83,10 @@ INSTALLED_APPS = [
     "django.forms",
     "markdownx",
     "simple_history",
+    "spp_site.apps.SignInLockoutsConfig",
+    "spp_site.apps.AuthenticatorAppsConfig",
+    "spp_site.apps.BackupCodesConfig",
+    "django_otp",
     "spp_site",
     "programs",
     "events",
@@ -93,10 +101,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "spp_site.redirects.OldUrlRedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "spp_site.urls"
@@ -140,6 +151,46 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # editors typing "dfg.de" get https://dfg.de (Django 6 default)
+
+# Sign-in throttling (django-axes) and two-factor authentication (django-otp); README "Signing in".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Locked after this many failed sign-ins in a row for one username, and as many from one IP address
+# (either suffices), until the cool-off has passed since the last failure.
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the failures: an attacker with one account could otherwise reset the
+# count for their IP address between guesses at other accounts.
+AXES_RESET_ON_SUCCESS = False
+# Each failed attempt during a lock starts the cool-off again (the lock-out page says so).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_CALLABLE = "spp_site.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "spp_site.http.client_ip"  # REMOTE_ADDR, or as DJANGO_NUM_PROXIES says
+# Failed attempts live in the database (shared by every app server; the cache handler,
+# axes.handlers.cache.AxesCacheHandler, would do once a shared cache such as Redis is configured).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# No log of every successful sign-in (personal data kept for ever); the lock-out list is
+# registered in spp_site/admin.py.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+
+# Staff may turn on two-factor authentication; with DJANGO_REQUIRE_2FA=1 site administrators must.
+REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", False)
+
+
+def OTP_TOTP_ISSUER(device):  # django-otp calls this for the name the authenticator app shows
+    from spp_site.models import SiteSettings
+
+    return SiteSettings.load().short_name
+
+
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # site administrators never see another person's secret or codes
+# A wrong code blocks the next try for 1, 2, 4, 8… seconds (django-otp's defaults, stated here).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -85,6 +85,9 @@ def test_nul_characters_in_the_query_are_a_bad_request(client, superuser, url):
         "/admin/news/newsitem/?publish_at__year=99999999999999999999999",
         "/admin/spp_site/markdownimage/?uploaded_at__year=99999999999999999999999",
         "/admin/events/event/?start__year=2024&start__month=13",
+        "/admin/axes/accessattempt/?attempt_time__year=99999999999999999999999",
+        "/admin/otp_totp/totpdevice/?created_at__year=99999999999999999999999",
+        "/admin/otp_static/staticdevice/?last_used_at__year=99999999999999999999999",
     ],
 )
 def test_impossible_dates_in_admin_lists_are_invalid_lookups(client, superuser, url):

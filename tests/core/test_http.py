@@ -28,3 +28,8 @@ def test_behind_two_proxies_the_entry_the_outer_proxy_wrote_is_the_client(settin
 def test_a_missing_header_behind_a_proxy_falls_back_to_the_peer(settings):
     settings.NUM_PROXIES = 1
     assert client_ip(request(remote="10.0.0.1")) == "10.0.0.1"
+
+
+def test_an_entry_that_is_not_an_address_falls_back_to_the_peer(settings):
+    settings.NUM_PROXIES = 1
+    assert client_ip(request(remote="10.0.0.1", forwarded="1.1.1.1, not-an-address")) == "10.0.0.1"
