@@ -10,13 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from spp_site.images import (
-    image_size,
-    process_pil_image,
-    rendition_name,
-    rendition_widths,
-    store_processed_image,
-)
+from spp_site.cleanup import delete_unreferenced_files
+from spp_site.images import process_pil_image, store_processed_image
 
 from .models import SlideDeck, SlideDeckVersion
 from .uploads import InspectedDocument, inspect_document
@@ -94,26 +89,6 @@ def attach_file(deck: SlideDeck, uploaded, inspected: InspectedDocument | None =
         # The old file is kept as a version; its first-page picture is not shown anywhere any more.
         transaction.on_commit(lambda: delete_unreferenced_files([old_thumbnail]))
     return deck
-
-
-def _referenced(name: str) -> bool:
-    return (
-        SlideDeck.objects.filter(file=name).exists()
-        or SlideDeckVersion.objects.filter(file=name).exists()
-        or SlideDeck.objects.filter(thumbnail=name).exists()
-    )
-
-
-def delete_unreferenced_files(names):
-    """Delete stored deck files and thumbnails (with their renditions) that no deck or version
-    refers to any more. Identical uploads share one stored copy, so a name may still be in use."""
-    for name in names:
-        if not name or _referenced(name):
-            continue
-        size = image_size(name)
-        renditions = [rendition_name(name, w) for w in rendition_widths(size[0])] if size else []
-        for stored in [name, *renditions]:
-            default_storage.delete(stored)
 
 
 def title_from_filename(filename: str) -> str:

@@ -10,8 +10,9 @@ class SppSiteConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from . import models, text
+        from . import cleanup, models, text
         from .redirects import track_url_changes
 
         text.connect()
+        cleanup.connect()
         track_url_changes(models.Page)
