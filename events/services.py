@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from spp_site.cleanup import delete_unreferenced_files
 from spp_site.images import process_pil_image, store_processed_image
 
 from .models import SlideDeck, SlideDeckVersion
@@ -51,7 +50,6 @@ def attach_file(deck: SlideDeck, uploaded, inspected: InspectedDocument | None =
     inspected = inspected or inspect_document(uploaded)
     if deck.pk and deck.file and deck.sha256 == inspected.sha256:
         return deck  # the same file again: nothing changes
-    old_thumbnail = deck.thumbnail.name if deck.pk else ""
     written = []
     try:
         file_name, new = _store(uploaded, inspected)
@@ -85,9 +83,8 @@ def attach_file(deck: SlideDeck, uploaded, inspected: InspectedDocument | None =
         for name in written:
             default_storage.delete(name)
         raise
-    if old_thumbnail and old_thumbnail != deck.thumbnail.name:
-        # The old file is kept as a version; its first-page picture is not shown anywhere any more.
-        transaction.on_commit(lambda: delete_unreferenced_files([old_thumbnail]))
+    # The old file is kept as a version; its first-page picture, shown nowhere any more, is
+    # deleted by spp_site.cleanup once the deck is saved with the new one.
     return deck
 
 
