@@ -53,6 +53,19 @@ def test_a_replaced_file_stays_while_history_refers_to_it(make, field, media_roo
     assert files_in(media_root) == files_of(new)
 
 
+def test_reverting_to_an_earlier_version_brings_its_picture_back(client, media_root, commit):
+    with commit():
+        person = PersonFactory(photo=picture("red"))
+        first = person.history.get()
+        person.photo = picture("blue")
+        person.save()
+    with commit():
+        first.instance.save()  # what History → Revert in the admin does
+    person.refresh_from_db()
+    assert person.photo.name == first.photo
+    assert client.get(person.photo.url).status_code == 200
+
+
 @pytest.mark.parametrize(("make", "field"), IMAGE_FIELDS)
 def test_a_replaced_file_nothing_refers_to_is_deleted_with_its_renditions(make, field, media_root, commit):
     with commit():
