@@ -10,13 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from spp_site.images import (
-    image_size,
-    process_pil_image,
-    rendition_name,
-    rendition_widths,
-    store_processed_image,
-)
+from spp_site.images import process_pil_image, store_processed_image
 
 from .models import SlideDeck, SlideDeckVersion
 from .uploads import InspectedDocument, inspect_document
@@ -56,7 +50,6 @@ def attach_file(deck: SlideDeck, uploaded, inspected: InspectedDocument | None =
     inspected = inspected or inspect_document(uploaded)
     if deck.pk and deck.file and deck.sha256 == inspected.sha256:
         return deck  # the same file again: nothing changes
-    old_thumbnail = deck.thumbnail.name if deck.pk else ""
     written = []
     try:
         file_name, new = _store(uploaded, inspected)
@@ -90,30 +83,9 @@ def attach_file(deck: SlideDeck, uploaded, inspected: InspectedDocument | None =
         for name in written:
             default_storage.delete(name)
         raise
-    if old_thumbnail and old_thumbnail != deck.thumbnail.name:
-        # The old file is kept as a version; its first-page picture is not shown anywhere any more.
-        transaction.on_commit(lambda: delete_unreferenced_files([old_thumbnail]))
+    # The old file is kept as a version; its first-page picture, shown nowhere any more, is
+    # deleted by spp_site.cleanup once the deck is saved with the new one.
     return deck
-
-
-def _referenced(name: str) -> bool:
-    return (
-        SlideDeck.objects.filter(file=name).exists()
-        or SlideDeckVersion.objects.filter(file=name).exists()
-        or SlideDeck.objects.filter(thumbnail=name).exists()
-    )
-
-
-def delete_unreferenced_files(names):
-    """Delete stored deck files and thumbnails (with their renditions) that no deck or version
-    refers to any more. Identical uploads share one stored copy, so a name may still be in use."""
-    for name in names:
-        if not name or _referenced(name):
-            continue
-        size = image_size(name)
-        renditions = [rendition_name(name, w) for w in rendition_widths(size[0])] if size else []
-        for stored in [name, *renditions]:
-            default_storage.delete(stored)
 
 
 def title_from_filename(filename: str) -> str:

@@ -14,10 +14,11 @@ class SppSiteConfig(AppConfig):
     default = True  # the one for "spp_site" among the configs in this module
 
     def ready(self):
-        from . import models, text
+        from . import cleanup, models, text
         from .redirects import track_url_changes
 
         text.connect()
+        cleanup.connect()
         track_url_changes(models.Page)
 
 
