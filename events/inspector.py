@@ -24,6 +24,9 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pikepdf
+import pypdfium2 as pdfium
+
 # --- PDF ----------------------------------------------------------------------------------------
 
 # Actions a PDF may keep: moving inside the document, web and mail links, showing layers. Every
@@ -39,9 +42,10 @@ ACTIVE_KEYS = {
     "/EF": "embedded files",
     "/AF": "embedded files",
 }
-# Removed from the document catalogue: the action run on opening, the document-level scripts
-# and attachments (name trees), XFA forms (which carry scripts) and portfolios.
-CATALOG_KEYS = {"/OpenAction": "an action run on opening", "/Collection": "embedded files"}
+# Removed from the document catalogue: the action run on opening (/OpenAction, also when it is
+# only a page to open at), the document-level scripts and attachments (name trees), XFA forms
+# (which carry scripts) and portfolios.
+CATALOG_KEYS = {"/Collection": "embedded files"}
 NAME_TREES = {
     "/JavaScript": "JavaScript",
     "/EmbeddedFiles": "embedded files",
@@ -56,11 +60,13 @@ class Refused(Exception):
         self.params = params
 
 
-def _action_is_safe(action) -> bool:
-    import pikepdf
+def _is_action(value) -> bool:
+    """Actions are dictionaries with a type (/S); the same keys hold other things elsewhere (a
+    structure element's /A holds its attributes)."""
+    return isinstance(value, pikepdf.Dictionary) and ("/S" in value or value.get("/Type") == "/Action")
 
-    if not isinstance(action, pikepdf.Dictionary):
-        return False
+
+def _action_is_safe(action) -> bool:
     kind = action.get("/S")
     if str(kind) not in SAFE_ACTIONS:
         return False
@@ -71,9 +77,7 @@ def _action_is_safe(action) -> bool:
 
 
 def _describe_action(action) -> str:
-    import pikepdf
-
-    kind = str(action.get("/S")) if isinstance(action, pikepdf.Dictionary) else ""
+    kind = str(action.get("/S"))
     return {
         "/JavaScript": "JavaScript",
         "/Launch": "actions that start programs",
@@ -83,34 +87,35 @@ def _describe_action(action) -> str:
 
 def _disarm_dictionary(obj, removed: set[str]) -> None:
     """Remove active content from one dictionary (or a stream's dictionary)."""
-    import pikepdf
-
     for key, label in ACTIVE_KEYS.items():
         if key in obj:
             del obj[key]
             removed.add(label)
     action = obj.get("/A")
-    if action is not None and not _action_is_safe(action):
+    if _is_action(action) and not _action_is_safe(action):
         removed.add(_describe_action(action))
         del obj["/A"]
     following = obj.get("/Next")  # an action's chained actions: one action or an array of them
-    if isinstance(following, pikepdf.Dictionary) and not _action_is_safe(following):
+    if _is_action(following) and not _action_is_safe(following):
         removed.add(_describe_action(following))
         del obj["/Next"]
     elif isinstance(following, pikepdf.Array):
-        unsafe = [a for a in following if not _action_is_safe(a)]
+        unsafe = [a for a in following if not (_is_action(a) and _action_is_safe(a))]
         if unsafe:
-            removed.update(_describe_action(a) for a in unsafe)
-            obj["/Next"] = pikepdf.Array([a for a in following if _action_is_safe(a)])
+            removed.update(_describe_action(a) for a in unsafe if _is_action(a))
+            obj["/Next"] = pikepdf.Array([a for a in following if _is_action(a) and _action_is_safe(a)])
 
 
 def disarm_pdf(pdf) -> list[str]:
     """Remove every kind of active content from an open `pikepdf.Pdf`, in place; return what was
     removed, in words. Pages, fonts, images, links and bookmarks are left as they are."""
-    import pikepdf
-
     removed: set[str] = set()
     root = pdf.Root
+    opening = root.get("/OpenAction")
+    if opening is not None:
+        del root["/OpenAction"]
+        if _is_action(opening) and not _action_is_safe(opening):
+            removed.add(_describe_action(opening))
     for key, label in CATALOG_KEYS.items():
         if key in root:
             del root[key]
@@ -149,9 +154,6 @@ def disarm_pdf(pdf) -> list[str]:
 def inspect_pdf(source: Path, work: Path, job: dict) -> dict:
     """Disarm the PDF into work/document.pdf, then learn its page count, first-page picture
     (work/thumbnail.png) and text from the disarmed copy: what is shown is what is stored."""
-    import pikepdf
-    import pypdfium2 as pdfium
-
     target = work / "document.pdf"
     try:
         with pikepdf.open(source) as pdf:

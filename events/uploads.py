@@ -82,6 +82,8 @@ MESSAGES = {
     "too_complex": "“%(name)s” could not be opened within the site's safety limits (%(memory)s of memory, "
     "%(seconds)s seconds): it is unusually complex or damaged. Export it again (for example “Save as PDF” "
     "or “Print to PDF”) and upload the new file.",
+    "unavailable": "“%(name)s” could not be checked just now. Please try again in a few minutes; if it "
+    "keeps failing, tell the site's administrators.",
     "out_of_time": "“%(name)s” was not checked: checking the files of this upload used up the %(seconds)s "
     "seconds allowed. Upload it again on its own or with fewer files.",
     "pdf_password": "“%(name)s” could not be read as a PDF: it is protected by a password. Remove the "
@@ -227,10 +229,14 @@ def _run_child(job: dict, timeout: float, name: str, file_type: str) -> dict:
     work = Path(job["work"])
     command = [sys.executable, "-I", str(INSPECTOR), json.dumps(job)]
     with (work / "stderr").open("wb") as stderr:
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr, cwd=work,
-            env=CHILD_ENVIRONMENT, close_fds=True,
-        )  # fmt: skip
+        try:
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr, cwd=work,
+                env=CHILD_ENVIRONMENT, close_fds=True,
+            )  # fmt: skip
+        except OSError as exc:  # no process left (EAGAIN), or the interpreter is gone
+            logger.exception("Could not start the slide-file inspector for %r.", name)
+            raise _refusal("unavailable", name, file_type) from exc
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

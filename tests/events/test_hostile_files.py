@@ -97,7 +97,7 @@ def small_zip() -> bytes:
 
 HOSTILE_PDFS = {
     "javascript-names-tree": (lambda: edited(slides(), javascript_names_tree), "JavaScript"),
-    "javascript-open-action": (lambda: edited(slides(), javascript_open_action), "an action run on opening"),
+    "javascript-open-action": (lambda: edited(slides(), javascript_open_action), "JavaScript"),
     "launch-action": (lambda: edited(slides(), launch_action), "actions that start programs"),
     "page-additional-actions": (lambda: edited(slides(), page_additional_actions), "automatic actions"),
     "embedded-executable": (lambda: edited(slides(), embedded_executable), "embedded files"),
@@ -212,6 +212,18 @@ def test_the_editor_is_told_what_was_taken_out(client, editor, media_root):
     shown = [str(message) for message in response.context["messages"]]
     assert any(m.startswith("“bulk.pdf” stored without embedded files") for m in shown)
     assert not any("clean.pdf" in m for m in shown)
+
+
+def test_attributes_of_tagged_pdfs_are_not_mistaken_for_actions():
+    def tagged(pdf):
+        attributes = Dictionary(O=Name.Layout, Placement=Name.Block)
+        element = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.P, A=attributes))
+        pdf.Root.StructTreeRoot = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=element))
+
+    inspected = inspect_document(SimpleUploadedFile("tagged.pdf", edited(slides(), tagged)))
+    with pikepdf.open(io.BytesIO(stored_bytes(inspected))) as pdf:
+        assert pdf.Root.StructTreeRoot.K.A.Placement == Name.Block
+    assert inspected.removed == []
 
 
 def test_stored_file_is_the_disarmed_one_and_is_what_the_download_serves(client, media_root):

@@ -1,3 +1,4 @@
+import hashlib
 import io
 import zipfile
 from pathlib import Path
@@ -93,6 +94,21 @@ def test_a_pdf_with_only_an_owner_password_is_stored_unencrypted():
     with pikepdf.open(inspected.content) as pdf:
         assert not pdf.is_encrypted
     assert inspected.page_count == 3 and "Slide 2" in inspected.text
+
+
+def test_a_disarmed_pdf_larger_than_the_memory_threshold_is_stored_whole(settings, media_root):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # the rewritten file spills to a temporary file
+    deck = make_deck(upload=pdf_upload("talk.pdf", pages=8))
+    stored = (media_root / deck.file.name).read_bytes()
+    assert len(stored) == deck.size > 1024
+    assert hashlib.sha256(stored).hexdigest() == deck.sha256
+
+
+def test_an_inspector_that_cannot_start_is_a_form_error_not_a_500(monkeypatch):
+    monkeypatch.setattr("events.uploads.sys.executable", "/nonexistent/python")
+    with pytest.raises(ValidationError) as exc:
+        inspect_document(pdf_upload())
+    assert "could not be checked just now. Please try again" in exc.value.messages[0]
 
 
 def test_size_cap_from_settings(settings):
