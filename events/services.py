@@ -35,6 +35,8 @@ def _store(inspected: InspectedDocument) -> tuple[str, list[str]]:
     share one stored copy). Returns the file name and the names this call newly wrote."""
     written = []
     name = f"{DECK_DIR}/{inspected.sha256[:2]}/{inspected.sha256}.{inspected.file_type}"
+    if default_storage.exists(name) and default_storage.size(name) != inspected.size:
+        default_storage.delete(name)  # a copy cut short (a worker killed while writing it)
     if not default_storage.exists(name):
         inspected.content.seek(0)
         stored = default_storage.save(name, inspected.content)

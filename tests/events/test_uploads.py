@@ -150,6 +150,16 @@ def test_thumbnail_of_a_replaced_file_is_deleted(media_root, django_capture_on_c
     assert (media_root / deck.thumbnail.name).exists()
 
 
+def test_a_stored_copy_cut_short_is_written_again(media_root):
+    first = make_deck(upload=pdf_upload("a.pdf"))
+    stored = media_root / first.file.name
+    whole = stored.read_bytes()
+    stored.write_bytes(whole[:100])  # as if a worker had been killed while writing it
+    second = make_deck(upload=pdf_upload("a.pdf"))
+    assert second.file.name == first.file.name
+    assert stored.read_bytes() == whole
+
+
 def test_same_file_again_changes_nothing():
     upload = pdf_upload("same.pdf")
     deck = make_deck(upload=upload)
