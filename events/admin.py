@@ -33,6 +33,13 @@ class AgendaItemInline(ContentInlineMixin, admin.StackedInline):
     classes = ["collapse"]
 
 
+def report_disarmed(request, form):
+    """Tell the editor what was taken out of the file just uploaded with `form` (a SlideDeckForm)."""
+    inspected = getattr(form, "inspected", None)
+    if inspected and inspected.notice:
+        messages.warning(request, f"“{form.cleaned_data['upload'].name}” {inspected.notice}")
+
+
 class SlideDeckInline(ContentInlineMixin, admin.StackedInline):
     model = SlideDeck
     form = SlideDeckForm
@@ -144,6 +151,12 @@ class EventAdmin(PublishableAdmin):
                 response.render()  # a TemplateResponse renders lazily: do it while the zone is active
             return response
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for deck_form in formset.forms:
+            if deck_form not in formset.deleted_forms:
+                report_disarmed(request, deck_form)
+
     def get_urls(self):
         return [
             path(
@@ -164,9 +177,11 @@ class EventAdmin(PublishableAdmin):
         if request.method == "POST":
             form = BulkUploadForm(request.POST, request.FILES)
             if form.is_valid():
-                created, refused = create_decks(event, form.cleaned_data["files"])
+                created, refused, disarmed = create_decks(event, form.cleaned_data["files"])
                 if created:
                     self.message_user(request, f"{len(created)} slide deck(s) created.", messages.SUCCESS)
+                for name, notice in disarmed:
+                    self.message_user(request, f"“{name}” {notice}", messages.WARNING)
                 if refused:
                     self.message_user(
                         request, f"{len(refused)} file(s) refused; see below why.", messages.WARNING
@@ -241,6 +256,10 @@ class SlideDeckAdmin(ContentAdmin):
         ),
         ("Rights", {"fields": ["licence", "language"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        report_disarmed(request, form)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "agenda_item":

@@ -2,8 +2,11 @@
 deck with its earlier file kept as a version, and creating decks from many uploads at once."""
 
 import re
+import time
 from pathlib import PurePath
+from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -21,14 +24,16 @@ DECK_DIR = "decks"
 THUMBNAIL_DIR = "slides/thumbnails"
 
 
-def _store(uploaded, inspected: InspectedDocument) -> tuple[str, list[str]]:
-    """Store the file under its content hash (once: identical files share one stored copy).
-    Returns the file name and the names this call newly wrote."""
+def _store(inspected: InspectedDocument) -> tuple[str, list[str]]:
+    """Store the checked file (a PDF disarmed) under its content hash (once: identical files
+    share one stored copy). Returns the file name and the names this call newly wrote."""
     written = []
     name = f"{DECK_DIR}/{inspected.sha256[:2]}/{inspected.sha256}.{inspected.file_type}"
+    if default_storage.exists(name) and default_storage.size(name) != inspected.size:
+        default_storage.delete(name)  # a copy cut short (a worker killed while writing it)
     if not default_storage.exists(name):
-        uploaded.seek(0)
-        stored = default_storage.save(name, uploaded)
+        inspected.content.seek(0)
+        stored = default_storage.save(name, inspected.content)
         written.append(stored)
         name = stored
     return name, written
@@ -52,7 +57,7 @@ def attach_file(deck: SlideDeck, uploaded, inspected: InspectedDocument | None =
         return deck  # the same file again: nothing changes
     written = []
     try:
-        file_name, new = _store(uploaded, inspected)
+        file_name, new = _store(inspected)
         written += new
         thumb_name, new = _store_thumbnail(inspected)
         written += new
@@ -105,18 +110,28 @@ def unique_slug(base: str, model=SlideDeck, max_length: int = 120) -> str:
     return slug
 
 
-def create_decks(event, files) -> tuple[list[SlideDeck], list[tuple[str, list[str]]]]:
-    """One deck per uploaded file, attached to `event`. Returns (created decks, refused files
-    with their reasons); a refused file never stops the others."""
-    created, refused = [], []
+class BulkUpload(NamedTuple):
+    created: list[SlideDeck]
+    refused: list[tuple[str, list[str]]]  # (file name, reasons)
+    disarmed: list[tuple[str, str]]  # (file name, what was taken out of it)
+
+
+def create_decks(event, files) -> BulkUpload:
+    """One deck per uploaded file, attached to `event`; a refused file never stops the others.
+    Checking the files shares one time limit, so the request ends in time however many hostile
+    files it brings."""
+    created, refused, disarmed = [], [], []
+    deadline = time.monotonic() + settings.SLIDES_INSPECT_TIMEOUT
     for uploaded in files:
         name = PurePath(uploaded.name or "").name
         try:
-            inspected = inspect_document(uploaded)
+            inspected = inspect_document(uploaded, deadline=deadline)
             title = title_from_filename(name)
             deck = SlideDeck(event=event, title=title[:300], slug=unique_slug(f"{event.slug}-{title}"))
             attach_file(deck, uploaded, inspected)
             created.append(deck)
+            if inspected.notice:
+                disarmed.append((name, inspected.notice))
         except ValidationError as exc:
             refused.append((name, exc.messages))
-    return created, refused
+    return BulkUpload(created, refused, disarmed)

@@ -227,6 +227,13 @@ STORAGES = {
 
 # Uploads: slide decks may be large; images are capped separately (see spp_site/images.py).
 SLIDES_MAX_UPLOAD_SIZE = env_int("SLIDES_MAX_UPLOAD_SIZE", 100 * 1024 * 1024)
+# Every slide file is opened in a child process (events/uploads.py) with these limits; a file that
+# needs more is refused. One upload request spends at most SLIDES_INSPECT_TIMEOUT seconds in them
+# (a bulk upload shares it), well under gunicorn's 30 s, leaving time to receive and store the file.
+SLIDES_INSPECT_TIMEOUT = env_int("SLIDES_INSPECT_TIMEOUT", 15)
+SLIDES_INSPECT_MEMORY = env_int("SLIDES_INSPECT_MEMORY", 1024 * 1024 * 1024)
+# The most a presentation file (PPTX, ODP, Keynote) may unpack to (archive bombs).
+SLIDES_MAX_UNPACKED_SIZE = env_int("SLIDES_MAX_UNPACKED_SIZE", 512 * 1024 * 1024)
 IMAGE_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
