@@ -9,7 +9,7 @@ two such connections stall two workers for the whole timeout). In production ngi
 and passes on only complete requests (docs/deploy.md); `make serve` has gunicorn alone.
 
 Environment: WEB_BIND (127.0.0.1:8000; several comma-separated), WEB_WORKERS (the number of CPU
-cores), WEB_THREADS (8), WEB_TIMEOUT (60 s), WEB_CERTFILE/WEB_KEYFILE (TLS, only for the local
+cores), WEB_THREADS (8), WEB_TIMEOUT (30 s), WEB_CERTFILE/WEB_KEYFILE (TLS, only for the local
 security audit: production terminates TLS in nginx).
 """
 
@@ -20,7 +20,7 @@ worker_class = "gthread"
 workers = int(os.environ.get("WEB_WORKERS") or os.cpu_count() or 2)
 threads = int(os.environ.get("WEB_THREADS") or 8)
 # A worker that stops reporting for this long is restarted; a request may take as long as it needs.
-timeout = int(os.environ.get("WEB_TIMEOUT") or 60)
+timeout = int(os.environ.get("WEB_TIMEOUT") or 30)
 graceful_timeout = 30
 keepalive = 5
 # gunicorn >= 25 opens a control socket at one fixed path per user; several instances on one machine

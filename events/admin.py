@@ -33,6 +33,13 @@ class AgendaItemInline(ContentInlineMixin, admin.StackedInline):
     classes = ["collapse"]
 
 
+def report_disarmed(request, form):
+    """Tell the editor what was taken out of the file just uploaded with `form` (a SlideDeckForm)."""
+    inspected = getattr(form, "inspected", None)
+    if inspected and inspected.notice:
+        messages.warning(request, f"“{form.cleaned_data['upload'].name}” {inspected.notice}")
+
+
 class SlideDeckInline(ContentInlineMixin, admin.StackedInline):
     model = SlideDeck
     form = SlideDeckForm
@@ -144,6 +151,12 @@ class EventAdmin(PublishableAdmin):
                 response.render()  # a TemplateResponse renders lazily: do it while the zone is active
             return response
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for deck_form in formset.forms:
+            if deck_form not in formset.deleted_forms:
+                report_disarmed(request, deck_form)
+
     def get_urls(self):
         return [
             path(
@@ -164,9 +177,11 @@ class EventAdmin(PublishableAdmin):
         if request.method == "POST":
             form = BulkUploadForm(request.POST, request.FILES)
             if form.is_valid():
-                created, refused = create_decks(event, form.cleaned_data["files"])
+                created, refused, disarmed = create_decks(event, form.cleaned_data["files"])
                 if created:
                     self.message_user(request, f"{len(created)} slide deck(s) created.", messages.SUCCESS)
+                for name, notice in disarmed:
+                    self.message_user(request, f"“{name}” {notice}", messages.WARNING)
                 if refused:
                     self.message_user(
                         request, f"{len(refused)} file(s) refused; see below why.", messages.WARNING
@@ -242,16 +257,17 @@ class SlideDeckAdmin(ContentAdmin):
         ("Rights", {"fields": ["licence", "language"]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        report_disarmed(request, form)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "agenda_item":
             # Only the talks of the deck's event (known when editing, or from ?event= when adding).
             object_id = request.resolver_match.kwargs.get("object_id")
-            event_id = request.GET.get("event") or (
-                SlideDeck.objects.filter(pk=object_id).values_list("event_id", flat=True).first()
-                if object_id and str(object_id).isdigit()
-                else None
-            )
-            if event_id and str(event_id).isdigit():
+            deck = self.get_object(request, object_id) if object_id else None
+            event_id = deck.event_id if deck else self.get_changeform_initial_data(request).get("event")
+            if event_id:
                 kwargs["queryset"] = AgendaItem.objects.filter(event_id=event_id).select_related("event")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

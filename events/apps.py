@@ -8,7 +8,7 @@ class EventsConfig(AppConfig):
     def ready(self):
         from spp_site.redirects import track_url_changes
 
-        from . import models, signals  # noqa: F401 (connects the receivers)
+        from . import models
 
         track_url_changes(models.Event)
         track_url_changes(models.SlideDeck)

@@ -7,6 +7,7 @@ import icalendar
 from django.utils import timezone
 
 from spp_site.markdown import markdown_to_text
+from spp_site.text import single_line, strip_control_characters
 
 PRODID = "-//SPP 2298//Events//EN"
 
@@ -20,11 +21,11 @@ def _description(event, url):
     body = markdown_to_text(event.description)
     if body:
         text = f"{text}\n\n{body}" if text else body
-    return f"{text}\n\n{url}".strip()
+    return strip_control_characters(f"{text}\n\n{url}".strip())
 
 
 def _location(event):
-    return event.location_text or event.online_url
+    return single_line(event.location_text or event.online_url)
 
 
 def vevent(event, url: str) -> icalendar.Event:
@@ -34,7 +35,7 @@ def vevent(event, url: str) -> icalendar.Event:
     item.add("last-modified", event.updated_at.astimezone(UTC))
     item.add("created", event.created_at.astimezone(UTC))
     item.add("sequence", event.sequence)
-    item.add("summary", event.title)
+    item.add("summary", single_line(event.title))
     if event.all_day:
         item.add("dtstart", event.first_day)
         item.add("dtend", event.exclusive_end_date())
@@ -42,12 +43,12 @@ def vevent(event, url: str) -> icalendar.Event:
         item.add("dtstart", event.local_start)
         item.add("dtend", event.local_end)
     item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
-    item.add("url", url)
+    item.add("url", single_line(url))
     item.add("description", _description(event, url))
     if _location(event):
         item.add("location", _location(event))
     if event.online_url:
-        item.add("conference", event.online_url, parameters={"value": "URI"})
+        item.add("conference", single_line(event.online_url), parameters={"value": "URI"})
     item.add("categories", [event.get_kind_display()])
     return item
 
@@ -58,7 +59,7 @@ def calendar(events, request, name: str) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", single_line(name))
     cal.add("x-wr-timezone", timezone.get_default_timezone_name())
     cal.add("refresh-interval", timedelta(hours=12), parameters={"value": "DURATION"})
     for event in events:

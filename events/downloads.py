@@ -8,15 +8,26 @@ from pathlib import PurePath
 from django.core.files.storage import default_storage
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.http import content_disposition_header
 from django.utils.text import get_valid_filename
 
 from spp_site.files import CHUNK_SIZE, stored_file_response
+from spp_site.http import client_ip
+
+
+def client_fingerprint(request, deck) -> str:
+    """An opaque name for "this client downloading this deck today": an HMAC of the client's address
+    and browser under a key derived from SECRET_KEY and today's date. The address is never
+    stored, and tomorrow's fingerprints cannot be linked to today's."""
+    day = timezone.localdate().isoformat()
+    client = f"{deck.pk}|{client_ip(request)}|{request.headers.get('User-Agent', '')}"
+    return salted_hmac(f"spp_site.downloads.{day}", client, algorithm="sha256").hexdigest()
 
 
 def document_response(request, document, *, count=None, public=True):
-    """Send a deck's (or a version's) file. `count` is called when a full download starts (not
-    for HEAD, 304 or later byte ranges): the counter holds no cookies or personal data."""
+    """Send a deck's (or a version's) file. `count` is called when a download starts at the first
+    byte (not for HEAD, 304 or later byte ranges); it counts once per client and day."""
     response = stored_file_response(
         request,
         default_storage,

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -435,8 +435,32 @@ class SlideDeck(GuestSpeakers, StoredDocument):
     def licence_url(self):
         return LICENCE_URLS.get(self.licence, "")
 
-    def count_download(self):
-        SlideDeck.objects.filter(pk=self.pk).update(download_count=F("download_count") + 1)
+    def count_download(self, client: str) -> bool:
+        """Count a download by `client` (an opaque daily fingerprint, see events.downloads), at
+        most once per client and day. Returns whether it was counted."""
+        today = timezone.localdate()
+        with transaction.atomic():
+            _, new = DownloadFingerprint.objects.get_or_create(digest=client, defaults={"day": today})
+            if new:
+                SlideDeck.objects.filter(pk=self.pk).update(download_count=F("download_count") + 1)
+                DownloadFingerprint.objects.filter(day__lt=today).delete()  # yesterday's are of no use
+        return new
+
+
+class DownloadFingerprint(models.Model):
+    """A deck downloaded by one client today, as a keyed hash that changes every day: a repeated
+    request (a second click, a reader fetching byte ranges) is not counted again. It holds no
+    address and no cookie, and rows from earlier days are deleted."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    day = models.DateField(db_index=True)
+
+    class Meta:
+        verbose_name = "download fingerprint"
+        verbose_name_plural = "download fingerprints"
+
+    def __str__(self):
+        return f"{self.day}: {self.digest[:12]}…"
 
 
 class SlideDeckVersion(StoredDocument):

@@ -2,21 +2,18 @@
 deck with its earlier file kept as a version, and creating decks from many uploads at once."""
 
 import re
+import time
 from pathlib import PurePath
+from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from spp_site.images import (
-    image_size,
-    process_pil_image,
-    rendition_name,
-    rendition_widths,
-    store_processed_image,
-)
+from spp_site.images import process_pil_image, store_processed_image
 
 from .models import SlideDeck, SlideDeckVersion
 from .uploads import InspectedDocument, inspect_document
@@ -27,14 +24,16 @@ DECK_DIR = "decks"
 THUMBNAIL_DIR = "slides/thumbnails"
 
 
-def _store(uploaded, inspected: InspectedDocument) -> tuple[str, list[str]]:
-    """Store the file under its content hash (once: identical files share one stored copy).
-    Returns the file name and the names this call newly wrote."""
+def _store(inspected: InspectedDocument) -> tuple[str, list[str]]:
+    """Store the checked file (a PDF disarmed) under its content hash (once: identical files
+    share one stored copy). Returns the file name and the names this call newly wrote."""
     written = []
     name = f"{DECK_DIR}/{inspected.sha256[:2]}/{inspected.sha256}.{inspected.file_type}"
+    if default_storage.exists(name) and default_storage.size(name) != inspected.size:
+        default_storage.delete(name)  # a copy cut short (a worker killed while writing it)
     if not default_storage.exists(name):
-        uploaded.seek(0)
-        stored = default_storage.save(name, uploaded)
+        inspected.content.seek(0)
+        stored = default_storage.save(name, inspected.content)
         written.append(stored)
         name = stored
     return name, written
@@ -56,10 +55,9 @@ def attach_file(deck: SlideDeck, uploaded, inspected: InspectedDocument | None =
     inspected = inspected or inspect_document(uploaded)
     if deck.pk and deck.file and deck.sha256 == inspected.sha256:
         return deck  # the same file again: nothing changes
-    old_thumbnail = deck.thumbnail.name if deck.pk else ""
     written = []
     try:
-        file_name, new = _store(uploaded, inspected)
+        file_name, new = _store(inspected)
         written += new
         thumb_name, new = _store_thumbnail(inspected)
         written += new
@@ -90,30 +88,9 @@ def attach_file(deck: SlideDeck, uploaded, inspected: InspectedDocument | None =
         for name in written:
             default_storage.delete(name)
         raise
-    if old_thumbnail and old_thumbnail != deck.thumbnail.name:
-        # The old file is kept as a version; its first-page picture is not shown anywhere any more.
-        transaction.on_commit(lambda: delete_unreferenced_files([old_thumbnail]))
+    # The old file is kept as a version; its first-page picture, shown nowhere any more, is
+    # deleted by spp_site.cleanup once the deck is saved with the new one.
     return deck
-
-
-def _referenced(name: str) -> bool:
-    return (
-        SlideDeck.objects.filter(file=name).exists()
-        or SlideDeckVersion.objects.filter(file=name).exists()
-        or SlideDeck.objects.filter(thumbnail=name).exists()
-    )
-
-
-def delete_unreferenced_files(names):
-    """Delete stored deck files and thumbnails (with their renditions) that no deck or version
-    refers to any more. Identical uploads share one stored copy, so a name may still be in use."""
-    for name in names:
-        if not name or _referenced(name):
-            continue
-        size = image_size(name)
-        renditions = [rendition_name(name, w) for w in rendition_widths(size[0])] if size else []
-        for stored in [name, *renditions]:
-            default_storage.delete(stored)
 
 
 def title_from_filename(filename: str) -> str:
@@ -133,18 +110,28 @@ def unique_slug(base: str, model=SlideDeck, max_length: int = 120) -> str:
     return slug
 
 
-def create_decks(event, files) -> tuple[list[SlideDeck], list[tuple[str, list[str]]]]:
-    """One deck per uploaded file, attached to `event`. Returns (created decks, refused files
-    with their reasons); a refused file never stops the others."""
-    created, refused = [], []
+class BulkUpload(NamedTuple):
+    created: list[SlideDeck]
+    refused: list[tuple[str, list[str]]]  # (file name, reasons)
+    disarmed: list[tuple[str, str]]  # (file name, what was taken out of it)
+
+
+def create_decks(event, files) -> BulkUpload:
+    """One deck per uploaded file, attached to `event`; a refused file never stops the others.
+    Checking the files shares one time limit, so the request ends in time however many hostile
+    files it brings."""
+    created, refused, disarmed = [], [], []
+    deadline = time.monotonic() + settings.SLIDES_INSPECT_TIMEOUT
     for uploaded in files:
         name = PurePath(uploaded.name or "").name
         try:
-            inspected = inspect_document(uploaded)
+            inspected = inspect_document(uploaded, deadline=deadline)
             title = title_from_filename(name)
             deck = SlideDeck(event=event, title=title[:300], slug=unique_slug(f"{event.slug}-{title}"))
             attach_file(deck, uploaded, inspected)
             created.append(deck)
+            if inspected.notice:
+                disarmed.append((name, inspected.notice))
         except ValidationError as exc:
             refused.append((name, exc.messages))
-    return created, refused
+    return BulkUpload(created, refused, disarmed)

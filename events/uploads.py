@@ -1,25 +1,47 @@
 """Checking slide files: the type is decided by the file's content, never by the browser's
-content type, and must agree with the file name's extension.
+content type, and must agree with the file name's extension. What is stored is safe to offer for
+download: PDFs are disarmed, presentation files that cannot be are refused.
 
-- PDF: "%PDF-" header, then pypdfium2 must open it (page count, first-page thumbnail, text).
-- PPTX: a ZIP with [Content_Types].xml and ppt/presentation.xml.
-- ODP: a ZIP whose `mimetype` member says application/vnd.oasis.opendocument.presentation.
-- KEY: a ZIP holding Keynote's Index/Document.iwa (or index.apxl of older versions).
+- PDF: "%PDF-" in the first 1024 bytes; then rewritten without active content (JavaScript,
+  actions run on opening or on page events, actions that start programs or open other files,
+  embedded files, XFA forms, anything before the header or after the end). The rewritten file is
+  what is stored, hashed and served; its page count, first-page picture and text are read from it.
+- PPTX: a ZIP with [Content_Types].xml and ppt/presentation.xml, without macros (vbaProject.bin,
+  macro-enabled content types) or ActiveX controls.
+- ODP: a ZIP whose first, uncompressed member `mimetype` names an OpenDocument presentation,
+  with content.xml and META-INF/manifest.xml, without macros (Basic/, Scripts/).
+- KEY: a ZIP with Keynote's Index/ and Metadata/ folders.
+- Every ZIP: nothing before, after or beside the archive (no polyglots), no member name that
+  could unpack outside its folder, no duplicate names, links or encryption, no more unpacked data
+  than SLIDES_MAX_UNPACKED_SIZE and no ratio over MAX_RATIO (archive bombs), every member unpacks
+  to its declared size and checksum.
+
+The file is opened in a child process (events/inspector.py) under a memory limit and a
+wall-clock timeout (SLIDES_INSPECT_MEMORY, SLIDES_INSPECT_TIMEOUT): a file that exceeds either is
+refused with a form error, and the web worker that received it is never at risk.
 """
 
 import hashlib
-import threading
-import zipfile
-from dataclasses import dataclass
-from pathlib import PurePath
+import json
+import logging
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
 
-import pypdfium2 as pdfium
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
 from .models import DocumentType
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED_TEXT = "PDF (.pdf), PowerPoint (.pptx), OpenDocument presentation (.odp) or Keynote (.key)"
 EXTENSIONS = {
@@ -28,13 +50,74 @@ EXTENSIONS = {
     "odp": DocumentType.ODP,
     "key": DocumentType.KEY,
 }
-ODP_MIMETYPE = b"application/vnd.oasis.opendocument.presentation"
+EXPECTED = {
+    DocumentType.PDF: "a PDF",
+    DocumentType.PPTX: "a PowerPoint file",
+    DocumentType.ODP: "an OpenDocument presentation",
+    DocumentType.KEY: "a Keynote file",
+}
+PROGRAMS = {
+    DocumentType.PDF: "the program that made it",
+    DocumentType.PPTX: "PowerPoint",
+    DocumentType.ODP: "LibreOffice Impress",
+    DocumentType.KEY: "Keynote",
+}
 THUMBNAIL_WIDTH = 480
+THUMBNAIL_MAX_HEIGHT = 4 * THUMBNAIL_WIDTH  # a page far taller than wide gets a narrower picture
 MAX_TEXT_PAGES = 500
 MAX_TEXT_CHARS = 2_000_000
-# PDFium is not thread-safe, not even across documents: with threaded workers (gunicorn gthread,
-# deploy/gunicorn.conf.py) one thread of a process uses it at a time.
-PDFIUM_LOCK = threading.Lock()
+# Presentation files pack XML about 10:1 and pictures and videos hardly at all; an archive that
+# unpacks to more than 100 times its size is a bomb. Archives under 10 MiB unpacked are harmless
+# whatever their ratio, so small, very regular files are not refused for it.
+MAX_RATIO = 100
+RATIO_FLOOR = 10 * 1024 * 1024
+INSPECTOR = Path(__file__).with_name("inspector.py")
+# The child gets no environment at all: no DATABASE_URL, no secret key, no PYTHONPATH.
+CHILD_ENVIRONMENT: dict[str, str] = {}
+
+MESSAGES = {
+    "too_slow": "“%(name)s” took longer than %(seconds)s seconds to open, the site's safety limit: it is "
+    "unusually complex or damaged. Export it again (for example “Save as PDF” or “Print to PDF”) and upload "
+    "the new file.",
+    "too_complex": "“%(name)s” could not be opened within the site's safety limits (%(memory)s of memory, "
+    "%(seconds)s seconds): it is unusually complex or damaged. Export it again (for example “Save as PDF” "
+    "or “Print to PDF”) and upload the new file.",
+    "unavailable": "“%(name)s” could not be checked just now. Please try again in a few minutes; if it "
+    "keeps failing, tell the site's administrators.",
+    "out_of_time": "“%(name)s” was not checked: checking the files of this upload used up the %(seconds)s "
+    "seconds allowed. Upload it again on its own or with fewer files.",
+    "pdf_password": "“%(name)s” could not be read as a PDF: it is protected by a password. Remove the "
+    "password (or export the file again without one) and upload the new file.",
+    "pdf_damaged": "“%(name)s” could not be read as a PDF: it seems to be damaged. Please export it again "
+    "and upload the new file.",
+    "pdf_empty": "“%(name)s” has no pages.",
+    "pdf_zip": "“%(name)s” has a ZIP archive hidden inside it, which PDF programs never write. Export or "
+    "print it to PDF again and upload the new file.",
+    "container_polyglot": "“%(name)s” has %(found)s, which %(program)s never writes: it may be two files in "
+    "one. Save it again from %(program)s and upload the new file.",
+    "container_damaged": "“%(name)s” is damaged: its contents do not unpack cleanly. Save it again from "
+    "%(program)s and upload the new file.",
+    "container_members": "“%(name)s” holds %(count)s files; the limit is %(limit)s. Save it again from "
+    "%(program)s or export it as a PDF, and upload the new file.",
+    "container_unsafe_name": "“%(name)s” contains a file with an unsafe name (%(entry)s) that could be "
+    "unpacked outside its folder. Save it again from %(program)s and upload the new file.",
+    "container_duplicate_name": "“%(name)s” contains the file %(entry)s twice, so programs may disagree "
+    "about its content. Save it again from %(program)s and upload the new file.",
+    "container_encrypted": "“%(name)s” has encrypted parts. Remove the password in %(program)s, save, and "
+    "upload the new file.",
+    "container_too_large": "“%(name)s” would unpack to %(unpacked)s, more than the %(limit)s allowed. Make "
+    "it smaller (compress its pictures and videos) or export it as a PDF, and upload the new file.",
+    "container_ratio": "“%(name)s” unpacks to %(ratio)s times its size (the limit is %(limit)s times), the "
+    "mark of an archive bomb. Save it again from %(program)s and upload the new file.",
+    "container_incomplete": "“%(name)s” is a ZIP archive but not %(expected)s (it lacks %(missing)s). Save "
+    "it again from %(program)s and upload the new file. Accepted: %(accepted)s.",
+    "pptx_macros": "“%(name)s” contains macros (%(found)s); save it as a .pptx without macros (“PowerPoint "
+    "Presentation”, not “Macro-Enabled”) and upload again.",
+    "pptx_activex": "“%(name)s” contains ActiveX controls (%(found)s); remove them, save it as a .pptx and "
+    "upload again.",
+    "odp_macros": "“%(name)s” contains macros (%(found)s); delete them in LibreOffice Impress (Tools › "
+    "Macros › Organize Macros), save it as .odp and upload again.",
+}
 
 
 @dataclass
@@ -42,9 +125,19 @@ class InspectedDocument:
     file_type: str
     size: int
     sha256: str
+    content: File  # what is stored: the disarmed PDF, or the presentation file as uploaded
     page_count: int | None = None
     thumbnail: Image.Image | None = None
     text: str = ""
+    removed: list[str] = field(default_factory=list)  # what disarming took out, in words
+
+    @property
+    def notice(self) -> str:
+        """For the editor: what disarming took out of the file ("" when nothing was)."""
+        if not self.removed:
+            return ""
+        listed = ", ".join(self.removed[:-1]) + (" and " if len(self.removed) > 1 else "") + self.removed[-1]
+        return f"stored without {listed}: the site keeps no active content in PDFs. The pages are unchanged."
 
 
 def _describe(head: bytes) -> str:
@@ -58,6 +151,8 @@ def _describe(head: bytes) -> str:
         return "a JPEG image"
     if head.startswith(b"PK\x03\x04"):
         return "a ZIP archive"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old-format (.ppt) or password-protected Office file"
     if stripped.startswith((b"<!doctype html", b"<html")) or b"<script" in stripped[:512]:
         return "an HTML page"
     try:
@@ -86,86 +181,26 @@ def file_type_from_name(name: str) -> str:
     return EXTENSIONS[ext]
 
 
-def _zip_names(file) -> list[str] | None:
-    file.seek(0)
-    try:
-        with zipfile.ZipFile(file) as archive:
-            return archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
+def _seconds(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
 
 
-def _check_zip_container(file, name, file_type, head):
-    names = _zip_names(file)
-    expected = {
-        DocumentType.PPTX: "a PowerPoint file",
-        DocumentType.ODP: "an OpenDocument presentation",
-        DocumentType.KEY: "a Keynote file",
-    }[file_type]
-    if not head.startswith(b"PK\x03\x04") or names is None:
-        _refuse(name, expected, head)
-    ok = False
-    if file_type == DocumentType.PPTX:
-        ok = "[Content_Types].xml" in names and "ppt/presentation.xml" in names
-    elif file_type == DocumentType.ODP:
-        # ODF requires an uncompressed first member "mimetype" holding the media type.
-        ok = (
-            bool(names)
-            and names[0] == "mimetype"
-            and head[30:38] == b"mimetype"
-            and head[38:85] == ODP_MIMETYPE
-        )
-    elif file_type == DocumentType.KEY:
-        ok = "Index/Document.iwa" in names or any(n.endswith(("index.apxl", "index.apxl.gz")) for n in names)
-    if not ok:
-        raise ValidationError(
-            "“%(name)s” is a ZIP archive but not %(expected)s. Accepted: %(accepted)s.",
-            code="content_mismatch",
-            params={"name": name, "expected": expected, "accepted": ACCEPTED_TEXT},
-        )
-
-
-def _inspect_pdf(file, name) -> tuple[int, Image.Image, str]:
-    with PDFIUM_LOCK:
-        return _inspect_pdf_unlocked(file, name)
-
-
-def _inspect_pdf_unlocked(file, name) -> tuple[int, Image.Image, str]:
-    file.seek(0)
-    try:
-        pdf = pdfium.PdfDocument(file, autoclose=False)
-    except pdfium.PdfiumError as exc:
-        message = str(exc).lower()
-        reason = "it is protected by a password" if "password" in message else "it seems to be damaged"
-        raise ValidationError(
-            "“%(name)s” could not be read as a PDF: %(reason)s. Please export it again and upload the new file.",
-            code="corrupt_pdf",
-            params={"name": name, "reason": reason},
-        ) from exc
-    try:
-        page_count = len(pdf)
-        if page_count == 0:
-            raise ValidationError("“%(name)s” has no pages.", code="empty_pdf", params={"name": name})
-        first = pdf[0]
-        scale = THUMBNAIL_WIDTH / max(first.get_width(), 1)
-        thumbnail = first.render(scale=min(scale, 4)).to_pil()
-        texts, total = [], 0
-        for index in range(min(page_count, MAX_TEXT_PAGES)):
-            page = pdf[index]
-            text = page.get_textpage().get_text_bounded()
-            texts.append(text)
-            total += len(text)
-            if total > MAX_TEXT_CHARS:
-                break
-        return page_count, thumbnail, "\n".join(texts)[:MAX_TEXT_CHARS].replace("\x00", "")
-    except pdfium.PdfiumError as exc:
-        raise ValidationError(
-            "“%(name)s” could not be read as a PDF: it seems to be damaged.",
-            code="corrupt_pdf",
-            params={"name": name},
-        ) from exc
-    finally:
-        pdf.close()
+def _refusal(code: str, name: str, file_type: str, params: dict | None = None) -> ValidationError:
+    params = {
+        "seconds": _seconds(settings.SLIDES_INSPECT_TIMEOUT),
+        **(params or {}),  # the child's findings, but never in place of what the site knows:
+        "name": name,
+        "expected": EXPECTED[file_type],
+        "program": PROGRAMS[file_type],
+        "accepted": ACCEPTED_TEXT,
+        "memory": filesizeformat(settings.SLIDES_INSPECT_MEMORY),
+    }
+    for size in ("unpacked", "limit"):
+        if code == "container_too_large" and size in params:
+            params[size] = filesizeformat(params[size])
+    if isinstance(params.get("missing"), list):
+        params["missing"] = " and ".join(str(m) for m in params["missing"])
+    return ValidationError(MESSAGES.get(code, MESSAGES["too_complex"]), code=code, params=params)
 
 
 def _sha256(file) -> str:
@@ -177,8 +212,142 @@ def _sha256(file) -> str:
     return digest.hexdigest()
 
 
-def inspect_document(uploaded) -> InspectedDocument:
-    """Validate an uploaded slide file and learn what we keep about it. Raises ValidationError."""
+def _source_path(uploaded, work: Path) -> Path:
+    """A path the child can read: the upload's own temporary file, or a copy in `work`."""
+    if hasattr(uploaded, "temporary_file_path"):
+        return Path(uploaded.temporary_file_path())
+    source = work / "source"
+    uploaded.seek(0)
+    with source.open("wb") as out:
+        shutil.copyfileobj(uploaded, out, 1024 * 1024)
+    return source
+
+
+def _run_child(job: dict, timeout: float, name: str, file_type: str) -> dict:
+    """Run the inspector on `job` and return its result; raise ValidationError when it runs out of
+    time or dies (memory limit, crash). The child is always reaped: no zombie, no orphan."""
+    work = Path(job["work"])
+    command = [sys.executable, "-I", str(INSPECTOR), json.dumps(job)]
+    with (work / "stderr").open("wb") as stderr:
+        try:
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr, cwd=work,
+                env=CHILD_ENVIRONMENT, close_fds=True,
+            )  # fmt: skip
+        except OSError as exc:  # no process left (EAGAIN), or the interpreter is gone
+            logger.exception("Could not start the slide-file inspector for %r.", name)
+            raise _refusal("unavailable", name, file_type) from exc
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            logger.warning("Refused %r: still being inspected after %.1f s; stopped.", name, timeout)
+            # A file that a bulk upload left much less than the limit ran out of the upload's time.
+            code = "too_slow" if timeout >= 0.9 * settings.SLIDES_INSPECT_TIMEOUT else "out_of_time"
+            raise _refusal(code, name, file_type) from None
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    result_file = work / "result.json"
+    if process.returncode != 0 or not result_file.exists():
+        how = (
+            f"signal {signal.Signals(-process.returncode).name}"
+            if process.returncode < 0
+            else f"exit status {process.returncode}"
+        )
+        detail = (work / "stderr").read_bytes()[-2000:].decode("utf-8", "replace")
+        logger.warning("Refused %r: the inspector ended with %s.\n%s", name, how, detail)
+        raise _refusal("too_complex", name, file_type)
+    try:
+        result = json.loads(result_file.read_text(encoding="utf-8"))
+        if result.get("refused"):
+            code, params = str(result["refused"]), dict(result.get("params") or {})
+        else:
+            return dict(result["ok"])
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        logger.warning("Refused %r: the inspector's result is unusable (%s).", name, exc)
+        raise _refusal("too_complex", name, file_type) from exc
+    raise _refusal(code, name, file_type, params)
+
+
+def _thumbnail(path: Path) -> Image.Image:
+    with Image.open(path) as img:
+        width, height = img.size
+        if img.format != "PNG" or width > 4 * THUMBNAIL_WIDTH or height > 2 * THUMBNAIL_MAX_HEIGHT:
+            raise ValueError(f"unexpected first-page picture: {img.format} {width}x{height}")
+        img.load()
+        return img.copy()
+
+
+def _take(path: Path) -> tuple[File, int, str]:
+    """Move the disarmed file out of the working folder (into memory, or an unnamed temporary
+    file when large) and hash it on the way."""
+    # Returned open: it lives as long as the InspectedDocument (closed and gone when collected).
+    content = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+        max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, dir=settings.FILE_UPLOAD_TEMP_DIR
+    )
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        for chunk in iter(lambda: source.read(1024 * 1024), b""):
+            digest.update(chunk)
+            content.write(chunk)
+    size = content.tell()
+    content.seek(0)
+    return File(content, name=path.name), size, digest.hexdigest()
+
+
+def _inspect_in_child(uploaded, name: str, file_type: str, timeout: float) -> InspectedDocument:
+    with tempfile.TemporaryDirectory(prefix="spp-inspect-", dir=settings.FILE_UPLOAD_TEMP_DIR) as folder:
+        work = Path(folder)
+        job = {
+            "kind": file_type,
+            "work": str(work),
+            "source": str(_source_path(uploaded, work)),
+            "memory": settings.SLIDES_INSPECT_MEMORY,
+            "timeout": timeout,
+            # The disarmed PDF may be somewhat larger than the upload (rewritten cross-references).
+            "max_output_size": max(2 * uploaded.size, 64 * 1024 * 1024),
+            "thumbnail_width": THUMBNAIL_WIDTH,
+            "thumbnail_max_height": THUMBNAIL_MAX_HEIGHT,
+            "max_text_pages": MAX_TEXT_PAGES,
+            "max_text_chars": MAX_TEXT_CHARS,
+            "max_unpacked_size": settings.SLIDES_MAX_UNPACKED_SIZE,
+            "max_ratio": MAX_RATIO,
+            "ratio_floor": RATIO_FLOOR,
+        }
+        facts = _run_child(job, timeout, name, file_type)
+        if file_type != DocumentType.PDF:
+            return InspectedDocument(
+                file_type=file_type, size=uploaded.size, sha256=_sha256(uploaded), content=uploaded
+            )
+        try:
+            thumbnail = _thumbnail(work / "thumbnail.png")
+            content, size, sha256 = _take(work / "document.pdf")
+            content.seek(0)
+            if content.read(5) != b"%PDF-":
+                raise ValueError("the disarmed file is not a PDF")
+            page_count, text, removed = int(facts["page_count"]), str(facts["text"]), facts["removed"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            logger.warning("Refused %r: the inspector's results are unusable (%s).", name, exc)
+            raise _refusal("too_complex", name, file_type) from exc
+    if removed:
+        logger.info("Disarmed %r: removed %s.", name, ", ".join(removed))
+    return InspectedDocument(
+        file_type=file_type,
+        size=size,
+        sha256=sha256,
+        content=content,
+        page_count=page_count,
+        thumbnail=thumbnail,
+        text=text,
+        removed=[str(item) for item in removed],
+    )
+
+
+def inspect_document(uploaded, deadline: float | None = None) -> InspectedDocument:
+    """Validate an uploaded slide file, disarm it, and learn what we keep about it. Raises
+    ValidationError. `deadline` (a `time.monotonic()` value) bounds the time one request spends
+    on several files: a bulk upload stops checking files when it has passed."""
     name = PurePath(uploaded.name or "").name
     file_type = file_type_from_name(name)
     max_size = settings.SLIDES_MAX_UPLOAD_SIZE
@@ -192,12 +361,13 @@ def inspect_document(uploaded) -> InspectedDocument:
         raise ValidationError("“%(name)s” is empty.", code="empty_file", params={"name": name})
     uploaded.seek(0)
     head = uploaded.read(2048)
-    result = InspectedDocument(file_type=file_type, size=uploaded.size, sha256="")
-    if file_type == DocumentType.PDF:
-        if b"%PDF-" not in head[:1024]:
-            _refuse(name, "a PDF", head)
-        result.page_count, result.thumbnail, result.text = _inspect_pdf(uploaded, name)
-    else:
-        _check_zip_container(uploaded, name, file_type, head)
-    result.sha256 = _sha256(uploaded)
-    return result
+    if file_type == DocumentType.PDF and b"%PDF-" not in head[:1024]:
+        _refuse(name, EXPECTED[file_type], head)
+    if file_type != DocumentType.PDF and not head.startswith(b"PK\x03\x04"):
+        _refuse(name, EXPECTED[file_type], head)
+    timeout = float(settings.SLIDES_INSPECT_TIMEOUT)
+    if deadline is not None:
+        timeout = min(timeout, deadline - time.monotonic())
+        if timeout <= 0:
+            raise _refusal("out_of_time", name, file_type)
+    return _inspect_in_child(uploaded, name, file_type, timeout)

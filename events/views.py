@@ -8,10 +8,10 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from spp_site.views import BreadcrumbsMixin, PublishedObjectMixin
+from spp_site.views import BreadcrumbsMixin, PublishedObjectMixin, private_preview
 
 from . import calendar
-from .downloads import document_response, zip_response
+from .downloads import client_fingerprint, document_response, zip_response
 from .models import AgendaItem, Event, SlideDeck, SlideDeckVersion
 
 
@@ -91,7 +91,8 @@ def _visible_events(request):
 @require_safe
 def event_ics(request, slug):
     event = get_object_or_404(_visible_events(request), slug=slug)
-    return _ics_response(calendar.calendar([event], request, event.title), f"{event.slug}.ics")
+    response = _ics_response(calendar.calendar([event], request, event.title), f"{event.slug}.ics")
+    return response if event.is_published else private_preview(response)
 
 
 @require_safe
@@ -139,14 +140,17 @@ class SlideDeckDetailView(BreadcrumbsMixin, PublishedObjectMixin, DetailView):
 def deck_download(request, slug):
     deck = get_object_or_404(SlideDeck.objects.visible_to(request.user).select_related("event"), slug=slug)
     public = deck.is_published
-    return document_response(request, deck, count=deck.count_download if public else None, public=public)
+    count = (lambda: deck.count_download(client_fingerprint(request, deck))) if public else None
+    return document_response(request, deck, count=count, public=public)
 
 
 @require_safe
 def version_download(request, slug, pk):
     version = get_object_or_404(
-        SlideDeckVersion.objects.filter(deck__in=SlideDeck.objects.visible_to(request.user)),
+        SlideDeckVersion.objects.filter(deck__in=SlideDeck.objects.visible_to(request.user)).select_related(
+            "deck__event"
+        ),
         deck__slug=slug,
         pk=pk,
     )
-    return document_response(request, version)
+    return document_response(request, version, public=version.deck.is_published)

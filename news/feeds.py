@@ -7,6 +7,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from spp_site.markdown import absolutize_urls, render_markdown
+from spp_site.text import single_line, strip_control_characters
 
 from .models import NewsItem
 
@@ -67,10 +68,11 @@ class NewsFeed(Feed):
         )
 
     def item_title(self, item):
-        return item.title
+        return single_line(item.title)
 
     def item_description(self, item):
-        return escape(item.teaser)  # plain text; feed readers treat the description as HTML
+        # Plain text; feed readers treat the description as HTML.
+        return escape(strip_control_characters(item.teaser))
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -87,14 +89,16 @@ class NewsFeed(Feed):
         return max(item.updated_at, item.publish_at)
 
     def item_author_name(self, item):
-        return item.author_name or "SPP 2298 coordination office"
+        return single_line(item.author_name) or "SPP 2298 coordination office"
 
     def item_categories(self, item):
         return [item.get_category_display()]
 
     def item_extra_kwargs(self, item):
         base = self.request.build_absolute_uri("/")
-        return {"content_html": absolutize_urls(str(render_markdown(item.body)), base)}
+        return {
+            "content_html": absolutize_urls(str(render_markdown(strip_control_characters(item.body))), base)
+        }
 
 
 class NewsAtomFeed(NewsFeed):

@@ -1,8 +1,16 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from spp_site.admin import ContentAdmin, ContentInlineMixin, PublishableAdmin, thumbnail
+from spp_site.erasure import erase, plan_erasure
 
 from .models import (
     Call,
@@ -76,6 +84,23 @@ class PersonAdminForm(forms.ModelForm):
             self.initial["role_list"] = [r.role for r in self.instance.roles.all()]
 
 
+class ErasureForm(forms.Form):
+    what = forms.MultipleChoiceField(
+        label="Erase",
+        choices=[(key, label) for key, (label, _) in Person.PERSONAL_DATA.items()],
+        initial=list(Person.PERSONAL_DATA),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose what to erase."},
+    )
+
+    def field_names(self) -> list[str]:
+        return [name for key in self.cleaned_data["what"] for name in Person.PERSONAL_DATA[key][1]]
+
+    def summary(self) -> str:
+        """What is erased, in words (never the data itself): for the history note and the log."""
+        return ", ".join(Person.PERSONAL_DATA[key][0].lower() for key in self.cleaned_data["what"])
+
+
 class MembershipInline(ContentInlineMixin, admin.TabularInline):
     model = ProjectMembership
     extra = 1
@@ -102,6 +127,7 @@ class PersonAdmin(ContentAdmin):
     autocomplete_fields = ["affiliation"]
     prepopulated_fields = {"slug": ["first_name", "last_name"]}
     inlines = [PersonMembershipInline]
+    actions = ["erase_personal_data"]
     fieldsets = [
         (None, {"fields": ["title", "first_name", "last_name", "slug", "affiliation", "role_list"]}),
         ("Photo", {"fields": ["photo", "photo_alt"]}),
@@ -127,6 +153,84 @@ class PersonAdmin(ContentAdmin):
         person.roles.exclude(role__in=wanted).delete()
         existing = set(person.roles.values_list("role", flat=True))
         PersonRole.objects.bulk_create([PersonRole(person=person, role=r) for r in wanted - existing])
+
+    # --- erasing personal data (GDPR): for whoever may both change and delete people ----------
+
+    def has_erase_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj) and self.has_delete_permission(request, obj)
+
+    @admin.action(description="Erase personal data of the selected people…", permissions=["erase"])
+    def erase_personal_data(self, request, queryset):
+        return self._erase_personal_data(request, list(queryset), from_list=True)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "has_erase_permission": self.has_erase_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/erase/",
+                self.admin_site.admin_view(self.erase_view),
+                name="programs_person_erase",
+            ),
+            *super().get_urls(),
+        ]
+
+    def erase_view(self, request, object_id):
+        person = self.get_object(request, unquote(object_id))
+        if person is None:
+            raise Http404("No such person.")
+        if not self.has_erase_permission(request, person):
+            raise PermissionDenied
+        response = self._erase_personal_data(request, [person])
+        return response or redirect("admin:programs_person_change", person.pk)
+
+    def _erase_personal_data(self, request, people, from_list=False):
+        """Ask for confirmation, listing what goes and what stays; once confirmed, erase and
+        return None (back to where the editor came from)."""
+        confirmed = request.method == "POST" and request.POST.get("erase") == "yes"
+        form = ErasureForm(request.POST if confirmed else None)
+        if confirmed and form.is_valid():
+            what = form.summary()
+            # The history note is short (100 characters at most): the keys, e.g. "photo, email".
+            note = f"Personal data erased: {', '.join(form.cleaned_data['what'])}."
+            for person in people:
+                plan = erase(person, form.field_names(), reason=note)
+                self.log_change(request, person, f"Personal data erased: {what}.")
+                self._report_erasure(request, person, what, plan)
+            return None
+        every_field = [name for _, names in Person.PERSONAL_DATA.values() for name in names]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Erase personal data",
+            "opts": self.opts,
+            "form": form,
+            "erasures": [(person, plan_erasure(person, every_field)) for person in people],
+            "from_list": from_list,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "cancel_url": (
+                reverse("admin:programs_person_changelist")
+                if from_list
+                else reverse("admin:programs_person_change", args=[people[0].pk])
+            ),
+        }
+        return TemplateResponse(request, "admin/programs/person/erase_personal_data.html", context)
+
+    def _report_erasure(self, request, person, what, plan):
+        deleted = len(plan.deleted)
+        self.message_user(
+            request,
+            f"Erased from {person} and {plan.versions} earlier version(s): {what}. "
+            f"{deleted} stored picture(s) deleted.",
+            messages.SUCCESS,
+        )
+        for name, places in plan.kept().items():
+            self.message_user(
+                request,
+                f"The picture {name} of {person} stays because it is used by {'; '.join(places)}.",
+                messages.WARNING,
+            )
 
 
 @admin.register(Project)

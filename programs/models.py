@@ -208,6 +208,18 @@ class Person(models.Model):
 
     objects = PersonQuerySet.as_manager()
 
+    # What "Erase personal data" in the admin removes on request, from the profile and from every
+    # earlier version: what people tell about themselves (key: (label, fields)). Name, academic
+    # title, affiliation, ORCID iD, roles and project memberships stay: they are the program's
+    # public record of who took part (as the DFG publishes it), shown on project and event pages;
+    # to remove someone entirely, erase this and then delete the person.
+    PERSONAL_DATA = {
+        "photo": ("Portrait photo and its description", ("photo", "photo_alt")),
+        "email": ("Public e-mail", ("email",)),
+        "website": ("Website", ("website",)),
+        "bio": ("Biography, with pictures pasted into it", ("bio",)),
+    }
+
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = "person"

@@ -1,18 +1,30 @@
 """Admin building blocks shared by every app, and the admin of the site's own models."""
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import TO_FIELD_VAR, IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models, router, transaction
+from django.db.models import OuterRef, Subquery, Sum
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
 
+from .concurrency import EditGuard, edited_row_keys, guarded, lock_rows, locked
 from .images import image_size, rendition_name
 from .models import ALT_TEXT_PLACEHOLDER, MarkdownImage, OldUrl, Page, SiteSettings
 from .publishing import Status
@@ -68,16 +80,122 @@ def thumbnail(field_file, alt="", size=64):
     )
 
 
-class ContentAdmin(SimpleHistoryAdmin):
+def _usable_initial(model, name, value) -> bool:
+    """Whether `value` (from the add form's query string, e.g. ?event=3) names existing rows for a
+    relation; other fields take any text (the form shows and validates it)."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return True  # not a model field: the form ignores it
+    if not field.is_relation or field.related_model is None:
+        return True
+    target = field.target_field if field.many_to_one or field.one_to_one else field.related_model._meta.pk
+    try:
+        keys = {target.to_python(v) for v in (value if isinstance(value, list) else [value])}
+        for key in keys:
+            target.run_validators(key)  # in the column's range, so the query below cannot fail
+    except ValidationError:
+        return False
+    return field.related_model._default_manager.filter(**{f"{target.attname}__in": keys}).count() == len(keys)
+
+
+class SafeQueryMixin:
+    """Odd query strings in the admin get an empty form field or the admin's own "invalid
+    lookup" notice, never a 500: add-form values for relations that name no row are dropped, and
+    list filters Python or the database cannot take (a year beyond any calendar) count as
+    incorrect lookups. (NUL characters are refused for the whole site by spp_site.middleware.)"""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        return {name: value for name, value in initial.items() if _usable_initial(self.model, name, value)}
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class ContentAdmin(SafeQueryMixin, SimpleHistoryAdmin):
     """Base for every content admin: Markdown with live preview, time-zone-labelled datetimes,
-    and the change history (who, when, what) with restore."""
+    the change history (who, when, what) with restore, and no lost updates: a save from a form
+    opened before someone else saved the item is refused with what they changed
+    (`spp_site.concurrency`)."""
 
     formfield_overrides = FORMFIELD_OVERRIDES
     save_on_top = True
 
+    class Media:
+        css = {"all": ["admin/spp-admin.css"]}  # the conflict list, on forms without Markdown too
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None or obj.pk is None:
+            return form  # a new item: nobody else can have saved it
+        return guarded(form, EditGuard(self, request, whole_item=True))
+
+    def get_changelist_form(self, request, **kwargs):
+        return guarded(
+            super().get_changelist_form(request, **kwargs), EditGuard(self, request, whole_item=False)
+        )
+
+    def _transaction(self):
+        return transaction.atomic(using=router.db_for_write(self.model))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save locks the item's row before the admin reads it, for the whole transaction the
+        check and the save run in."""
+        to_field = request.POST.get(TO_FIELD_VAR, request.GET.get(TO_FIELD_VAR))
+        if request.method != "POST" or object_id is None or to_field not in (None, self.opts.pk.attname):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with self._transaction():
+            lock_rows(self.model, [unquote(object_id)])
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Restoring an earlier version is a save like any other."""
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        with self._transaction():
+            lock_rows(self.model, [unquote(object_id)])
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        """A list edit locks the posted rows, then checks and saves them in one transaction."""
+        if not (request.method == "POST" and "_save" in request.POST and self.list_editable):
+            return super().changelist_view(request, extra_context)
+        with self._transaction():
+            lock_rows(self.model, edited_row_keys(request, self.opts.pk.name))
+            response = super().changelist_view(request, extra_context)
+        cl = (getattr(response, "context_data", None) or {}).get("cl")
+        if cl is not None and cl.formset is not None:
+            self._rows_beside_their_forms(cl)
+        return response
+
+    def _rows_beside_their_forms(self, cl):
+        """A refused list edit comes back with the editor's forms in the order of the page they
+        saw; the admin pairs the n-th form with the n-th row of the list as it is now. When rows
+        moved in between (someone changed an order), list the rows in the forms' order."""
+        keys = [form.instance.pk for form in cl.formset.forms]
+        rows = cl.queryset.in_bulk([key for key in keys if key is not None])
+        if len(rows) == len(keys):
+            cl.result_list = [rows[key] for key in keys]
+
+
+class ContentInlineFormSet(BaseInlineFormSet):
+    """A row someone else deleted while the editor was editing counts as deleted in the
+    editor's form (Django refuses such a form with an error on the row's hidden id, which the
+    admin does not show). The edit-conflict check lists the row as deleted; its text stays on
+    the page, to be added again as a new row if it should stay."""
+
+    def _should_delete_form(self, form):
+        deleted_meanwhile = form in self.initial_forms and form.instance.pk is None
+        return deleted_meanwhile or super()._should_delete_form(form)
+
 
 class ContentInlineMixin:
     formfield_overrides = FORMFIELD_OVERRIDES
+    formset = ContentInlineFormSet
 
 
 class PublishableAdmin(ContentAdmin):
@@ -101,29 +219,35 @@ class PublishableAdmin(ContentAdmin):
             return format_html('<span class="spp-state spp-scheduled">Scheduled · {}</span>', when)
         return format_html('<span class="spp-state spp-live">{}</span>', obj.get_status_display())
 
+    # The actions change status and publication time of the rows as stored when they run, locked
+    # (an editor's concurrent save waits), so they overwrite nothing else; save() each, so history,
+    # URL tracking and open forms (which then report a conflict) see the change.
+
     @admin.action(description="Publish selected items now", permissions=["change"])
     def publish_now(self, request, queryset):
         count = 0
-        for obj in queryset:  # save() each, so history and URL tracking see the change
-            if obj.status not in obj.PUBLIC_STATUSES:  # a cancelled event stays cancelled
-                obj.status = Status.PUBLISHED
-            obj.publish_at = min(obj.publish_at, timezone.now())
-            obj.save()
-            count += 1
+        with self._transaction():
+            for obj in locked(queryset):
+                if obj.status not in obj.PUBLIC_STATUSES:  # a cancelled event stays cancelled
+                    obj.status = Status.PUBLISHED
+                obj.publish_at = min(obj.publish_at, timezone.now())
+                obj.save()
+                count += 1
         self.message_user(request, f"{count} item(s) published.", messages.SUCCESS)
 
     @admin.action(description="Turn selected items into drafts", permissions=["change"])
     def make_draft(self, request, queryset):
         count = 0
-        for obj in queryset:
-            obj.status = Status.DRAFT
-            obj.save()
-            count += 1
+        with self._transaction():
+            for obj in locked(queryset):
+                obj.status = Status.DRAFT
+                obj.save()
+                count += 1
         self.message_user(request, f"{count} item(s) are drafts now.", messages.SUCCESS)
 
 
 @admin.register(OldUrl)
-class OldUrlAdmin(admin.ModelAdmin):
+class OldUrlAdmin(SafeQueryMixin, admin.ModelAdmin):
     list_display = ["path", "target_link", "content_type", "created_at"]
     list_filter = ["content_type"]
     search_fields = ["path"]
@@ -142,7 +266,7 @@ class OldUrlAdmin(admin.ModelAdmin):
 
 
 @admin.register(MarkdownImage)
-class MarkdownImageAdmin(admin.ModelAdmin):
+class MarkdownImageAdmin(SafeQueryMixin, admin.ModelAdmin):
     list_display = ["preview", "original_filename", "uploaded_by", "uploaded_at", "markdown_code"]
     readonly_fields = ["preview", "original_filename", "uploaded_by", "uploaded_at", "markdown_code"]
     search_fields = ["original_filename"]
@@ -191,3 +315,70 @@ class SiteSettingsAdmin(ContentAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AccessAttempt)
+class SignInLockoutAdmin(SafeQueryMixin, admin.ModelAdmin):
+    """django-axes' record of failed sign-ins, as a list of who is locked out now: the rows of the
+    last cool-off period, each with the failures of its username and of its IP address in that
+    time (a lock-out counts either). Unlocking deletes the rows (README "Signing in")."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked_out"]
+    list_display_links = None
+    search_fields = ["username", "ip_address"]
+    actions = ["unlock"]
+
+    def get_queryset(self, request):
+        recent = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
+
+        def failures_with_same(field):
+            same = recent.filter(**{field: OuterRef(field)}).order_by().values(field)
+            return Subquery(same.annotate(total=Sum("failures_since_start")).values("total"))
+
+        return recent.annotate(
+            username_failures=failures_with_same("username"),
+            ip_failures=failures_with_same("ip_address"),
+        )
+
+    @admin.display(description="locked out")
+    def locked_out(self, obj):
+        limit = settings.AXES_FAILURE_LIMIT
+        reasons = [
+            name
+            for name, failures in (("username", obj.username_failures), ("IP address", obj.ip_failures))
+            if (failures or 0) >= limit
+        ]
+        return f"Yes: {' and '.join(reasons)}" if reasons else "No"
+
+    @admin.action(description="Unlock the selected usernames and IP addresses", permissions=["delete"])
+    def unlock(self, request, queryset):
+        rows = list(queryset.values_list("username", "ip_address"))
+        deleted = sum(
+            AxesProxyHandler.reset_attempts(username=username) for username in {u for u, _ in rows if u}
+        )
+        deleted += sum(AxesProxyHandler.reset_attempts(ip_address=ip) for ip in {ip for _, ip in rows if ip})
+        self.message_user(
+            request, f"Unlocked: {deleted} record(s) of failed sign-ins deleted.", messages.SUCCESS
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# django-otp's device admins (site administrators delete a lost phone's entries there), with the
+# site's guard against odd query strings.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAppAdmin(SafeQueryMixin, TOTPDeviceAdmin):
+    pass
+
+
+@admin.register(StaticDevice)
+class BackupCodesAdmin(SafeQueryMixin, StaticDeviceAdmin):
+    pass

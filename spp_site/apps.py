@@ -1,4 +1,7 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
+from django_otp.plugins.otp_static.apps import DefaultConfig as StaticAppConfig
+from django_otp.plugins.otp_totp.apps import DefaultConfig as TOTPAppConfig
 
 
 class SppSiteConfig(AppConfig):
@@ -8,10 +11,25 @@ class SppSiteConfig(AppConfig):
 
     name = "spp_site"
     verbose_name = "Site"
+    default = True  # the one for "spp_site" among the configs in this module
 
     def ready(self):
-        from . import models, text
+        from . import cleanup, models, text
         from .redirects import track_url_changes
 
         text.connect()
+        cleanup.connect()
         track_url_changes(models.Page)
+
+
+# The sign-in security apps, under names a site administrator recognises in the admin.
+class SignInLockoutsConfig(AxesAppConfig):
+    verbose_name = "Sign-in lock-outs"
+
+
+class AuthenticatorAppsConfig(TOTPAppConfig):
+    verbose_name = "Two-factor: authenticator apps"
+
+
+class BackupCodesConfig(StaticAppConfig):
+    verbose_name = "Two-factor: backup codes"

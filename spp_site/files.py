@@ -15,6 +15,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, quote_etag
 
+from .text import single_line
+
 CHUNK_SIZE = 64 * 1024
 # Every stored file (an upload: a slide deck, an image) is data, never a page: opened on its own,
 # it may run no script and load nothing, no page may frame it, and no other site may embed it (the
@@ -142,6 +144,6 @@ def stored_file_response(
         response["Content-Range"] = f"bytes {start}-{start + length - 1}/{size}"
     if filename is not None or as_attachment:
         response["Content-Disposition"] = content_disposition_header(
-            as_attachment, filename or name.rsplit("/", 1)[-1]
+            as_attachment, single_line(filename or name.rsplit("/", 1)[-1])
         )
     return headers(response)

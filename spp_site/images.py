@@ -30,6 +30,7 @@ DEFAULT_MAX_DIMENSION = 2400
 WEBP_QUALITY = 82
 
 _SIZE_IN_NAME = re.compile(r"-(\d{1,5})x(\d{1,5})\.webp$")
+_RENDITION = re.compile(r"^(?P<stem>.+-\d{1,5}x\d{1,5})\.w\d{1,5}\.webp$")
 
 
 def _allowed_formats_text() -> str:
@@ -167,6 +168,19 @@ def rendition_widths(width: int) -> list[int]:
 def rendition_name(name: str, width: int) -> str:
     stem = name[: -len(".webp")] if name.endswith(".webp") else name
     return f"{stem}.w{width}.webp"
+
+
+def rendition_names(name: str) -> list[str]:
+    """The renditions stored beside a processed image (none for other files)."""
+    size = image_size(name)
+    return [rendition_name(name, width) for width in rendition_widths(size[0])] if size else []
+
+
+def original_name(name: str) -> str:
+    """The processed image a rendition belongs to (`<stem>.w<width>.webp` -> `<stem>.webp`);
+    any other name is its own original."""
+    match = _RENDITION.match(name)
+    return f"{match.group('stem')}.webp" if match else name
 
 
 class ProcessedImageField(models.ImageField):

@@ -1,14 +1,34 @@
-"""Site-wide HTTP rules that Django and the libraries in use (django-csp, django-permissions-policy)
-do not cover: the Cross-Origin-Resource-Policy header, and refusing request bodies that nobody
-should read before Django reads them."""
+"""Request checks every view relies on, and the site-wide HTTP rules that Django and the libraries
+in use (django-csp, django-permissions-policy) do not cover."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+# Admin pages that take a form from someone not signed in yet: the password and the code step.
+SIGN_IN_URL_NAMES = ("admin:login", "admin:login-code")
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path or the query string is never meaningful, and PostgreSQL refuses
+    it in queries (a 500 wherever such a value reaches the database: filters, searches, lookups).
+    Such requests get a 400 before any view runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "\x00" in _query_text(request):
+            raise BadRequest("The address contains a NUL character.")
+        return self.get_response(request)
+
+
+def _query_text(request) -> str:
+    return "".join(key + "".join(values) for key, values in request.GET.lists())
 
 
 def cross_origin_resource_policy(get_response):
@@ -38,8 +58,8 @@ class RequestBodyGuardMiddleware:
     size. Only admin editors have anything to upload, and whether a request comes from one is known
     from its headers (the session cookie). So for anyone else:
 
-    - a request with a body to the admin, other than the login form, gets the admin's own answer
-      (the login page), or a 403 with a JSON message for the editor's background requests
+    - a request with a body to the admin, other than the sign-in forms, gets the admin's own
+      answer (the login page), or a 403 with a JSON message for the editor's background requests
       (django-markdownx's preview and image upload, which show it);
     - a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE anywhere gets 413.
 
@@ -59,11 +79,11 @@ class RequestBodyGuardMiddleware:
 
     @staticmethod
     def refusal(request):
-        login_path = reverse("admin:login")
-        if request.path_info.startswith(reverse("admin:index")) and request.path_info != login_path:
+        path = request.path_info
+        if path.startswith(reverse("admin:index")) and path not in {reverse(n) for n in SIGN_IN_URL_NAMES}:
             if request.headers.get("X-Requested-With") == "XMLHttpRequest":
                 return JsonResponse({"error": SESSION_ENDED}, status=403)
-            return redirect_to_login(request.get_full_path(), login_path)
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

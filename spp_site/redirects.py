@@ -59,8 +59,8 @@ class OldUrlRedirectMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 404 or request.method not in ("GET", "HEAD") or "\x00" in request.path:
-            return response  # (PostgreSQL refuses NUL characters in queries)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
         candidates = _candidate_paths(request.path)
         if not candidates:
             return response

@@ -36,3 +36,21 @@ def sync_groups(apps=global_apps):
     administrator, _ = Group.objects.get_or_create(name=SITE_ADMINISTRATOR)
     administrator.permissions.set(every)
     return editor, administrator
+
+
+def sync_groups_in_migration(apps, schema_editor):
+    """A data migration's step: the groups, with the permissions of every model installed so far."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations ran; create them now so the
+    # groups can hold them on a fresh database.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_groups(apps)
+
+
+def is_site_administrator(user) -> bool:
+    """Superusers and members of the Site administrator group (what DJANGO_REQUIRE_2FA covers)."""
+    return user.is_superuser or user.groups.filter(name=SITE_ADMINISTRATOR).exists()

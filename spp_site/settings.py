@@ -7,6 +7,7 @@ unless `DJANGO_SECRET_KEY` and `DJANGO_ALLOWED_HOSTS` are set.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,14 +36,17 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number (got {raw!r}).") from exc
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum} (got {raw!r}).")
+    return value
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -63,6 +67,9 @@ if not DEBUG and not ALLOWED_HOSTS:
         "(a comma-separated list of host names, e.g. spp2298.de,www.spp2298.de)."
     )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Reverse proxies in front of the app (nginx, a load balancer) that append the client's address to
+# X-Forwarded-For; 0 (direct) means REMOTE_ADDR is the client. See spp_site.http.client_ip.
+NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0, minimum=0)
 
 INSTALLED_APPS = [
     "spp_site.admin_site.SppAdminConfig",
@@ -78,6 +85,10 @@ INSTALLED_APPS = [
     "markdownx",
     "csp",
     "simple_history",
+    "spp_site.apps.SignInLockoutsConfig",
+    "spp_site.apps.AuthenticatorAppsConfig",
+    "spp_site.apps.BackupCodesConfig",
+    "django_otp",
     "spp_site",
     "programs",
     "events",
@@ -91,16 +102,20 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "spp_site.middleware.cross_origin_resource_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "spp_site.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Needs request.user; answers before CsrfViewMiddleware.process_view reads a request body.
     "spp_site.middleware.RequestBodyGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "spp_site.redirects.OldUrlRedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "spp_site.urls"
@@ -136,9 +151,54 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes SQLite's write lock when it begins: two concurrent saves then run one
+    # after the other, and the second sees the first (the edit-conflict check). SQLite's default
+    # takes it at the first write, where two saves that have both read fail with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # editors typing "dfg.de" get https://dfg.de (Django 6 default)
+
+# Sign-in throttling (django-axes) and two-factor authentication (django-otp); README "Signing in".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Locked after this many failed sign-ins in a row for one username, and as many from one IP address
+# (either suffices), until the cool-off has passed since the last failure.
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the failures: an attacker with one account could otherwise reset the
+# count for their IP address between guesses at other accounts.
+AXES_RESET_ON_SUCCESS = False
+# Each failed attempt during a lock starts the cool-off again (the lock-out page says so).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_CALLABLE = "spp_site.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "spp_site.http.client_ip"  # REMOTE_ADDR, or as DJANGO_NUM_PROXIES says
+# Failed attempts live in the database (shared by every app server; the cache handler,
+# axes.handlers.cache.AxesCacheHandler, would do once a shared cache such as Redis is configured).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# No log of every successful sign-in (personal data kept for ever); the lock-out list is
+# registered in spp_site/admin.py.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+
+# Staff may turn on two-factor authentication; with DJANGO_REQUIRE_2FA=1 site administrators must.
+REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", False)
+
+
+def OTP_TOTP_ISSUER(device):  # django-otp calls this for the name the authenticator app shows
+    from spp_site.models import SiteSettings
+
+    return SiteSettings.load().short_name
+
+
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # site administrators never see another person's secret or codes
+# A wrong code blocks the next try for 1, 2, 4, 8… seconds (django-otp's defaults, stated here).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -175,6 +235,13 @@ STORAGES = {
 
 # Uploads: slide decks may be large; images are capped separately (see spp_site/images.py).
 SLIDES_MAX_UPLOAD_SIZE = env_int("SLIDES_MAX_UPLOAD_SIZE", 100 * 1024 * 1024)
+# Every slide file is opened in a child process (events/uploads.py) with these limits; a file that
+# needs more is refused. One upload request spends at most SLIDES_INSPECT_TIMEOUT seconds in them
+# (a bulk upload shares it), well under gunicorn's 30 s, leaving time to receive and store the file.
+SLIDES_INSPECT_TIMEOUT = env_int("SLIDES_INSPECT_TIMEOUT", 15)
+SLIDES_INSPECT_MEMORY = env_int("SLIDES_INSPECT_MEMORY", 1024 * 1024 * 1024)
+# The most a presentation file (PPTX, ODP, Keynote) may unpack to (archive bombs).
+SLIDES_MAX_UNPACKED_SIZE = env_int("SLIDES_MAX_UNPACKED_SIZE", 512 * 1024 * 1024)
 IMAGE_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 DATA_UPLOAD_MAX_NUMBER_FILES = 200

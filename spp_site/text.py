@@ -1,5 +1,9 @@
-"""Text hygiene for everything editors save: control characters (pasted from PDFs or Word) are
-invisible, invalid in HTML and XML, and break feeds, so they are removed before saving."""
+"""Text hygiene. Control characters (pasted from PDFs or Word) are invisible, invalid in HTML and
+XML, and break feeds, calendars and HTTP headers: they are removed before saving, and single-line
+fields (titles, names) lose line breaks too. What leaves the site in a format with stricter rules
+(an .ics property, a feed, JSON-LD, an HTTP header) goes through `single_line` or
+`strip_control_characters` again on the way out, so rows written any other way (a raw
+`update()`, a fixture, the shell) cannot break it either."""
 
 import re
 
@@ -11,8 +15,20 @@ CONTENT_APPS = {"programs", "events", "news", "spp_site"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+# A run of white space holding a line break or tab of any kind (incl. vertical tab, form feed,
+# NEL, U+2028/U+2029).
+_BREAKS = re.compile(r"\s*[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]\s*")
+
+
 def strip_control_characters(text: str) -> str:
+    """Remove control characters; keep tabs and line breaks (for multi-line text)."""
     return _CONTROL.sub("", text)
+
+
+def single_line(text: str) -> str:
+    """One line of text (for titles, names, calendar properties, header values): each run of
+    line breaks or tabs becomes one space, other control characters go."""
+    return strip_control_characters(_BREAKS.sub(" ", text or "")).strip()
 
 
 def _clean_text_fields(sender, instance, raw=False, **kwargs):
@@ -20,10 +36,16 @@ def _clean_text_fields(sender, instance, raw=False, **kwargs):
         return
     deferred = instance.get_deferred_fields()  # not loaded, so not changed: never read them
     for field in sender._meta.concrete_fields:
-        if isinstance(field, models.CharField | models.TextField) and field.attname not in deferred:
-            value = getattr(instance, field.attname)
-            if isinstance(value, str) and _CONTROL.search(value):
-                setattr(instance, field.attname, strip_control_characters(value))
+        if field.attname in deferred or not isinstance(field, models.CharField | models.TextField):
+            continue
+        value = getattr(instance, field.attname)
+        if not isinstance(value, str):
+            continue
+        cleaned = (
+            strip_control_characters(value) if isinstance(field, models.TextField) else single_line(value)
+        )
+        if cleaned != value:
+            setattr(instance, field.attname, cleaned)
 
 
 def connect():

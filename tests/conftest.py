@@ -5,9 +5,11 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import override_settings
+from PIL import Image
 
 from spp_site.roles import EDITOR, SITE_ADMINISTRATOR, sync_groups
 
@@ -78,6 +80,26 @@ def media_root(request, tmp_path, settings):
 
 def files_in(folder):
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def picture(color, name="picture.png"):
+    """A 700 × 400 upload: stored with renditions 320 and 640 pixels wide (see `files_of`)."""
+    out = io.BytesIO()
+    Image.new("RGB", (700, 400), color).save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def files_of(name):
+    """What the storage holds for a processed 700-pixel-wide image stored as `name`."""
+    stem = name.removesuffix(".webp")
+    return sorted([name, f"{stem}.w320.webp", f"{stem}.w640.webp"])
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """`with commit(): ...` runs what waits for the commit at the end of the block (the tests run
+    inside a transaction that never commits), such as deleting files nothing refers to."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Fast, isolated settings for the test suite (see conftest.py for the temporary MEDIA_ROOT)."""
 
+import datetime
 import os
 
 os.environ.setdefault("DJANGO_DEBUG", "1")
@@ -15,3 +16,8 @@ STORAGES = {
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Small caps so the size checks can be exercised without large files.
 SLIDES_MAX_UPLOAD_SIZE = 2 * 1024 * 1024
+# Sign-in security at its defaults, whatever the shell exports (test_settings.py reads the variables).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+NUM_PROXIES = 0
+REQUIRE_2FA = False

@@ -1,20 +1,8 @@
 """Create the Editor and Site administrator groups (see spp_site/roles.py)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-
-def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; create them now so the
-    # groups can hold them on a fresh database.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    from spp_site.roles import sync_groups
-
-    sync_groups(apps)
+from spp_site.roles import sync_groups_in_migration
 
 
 def remove_roles(apps, schema_editor):
@@ -33,4 +21,4 @@ class Migration(migrations.Migration):
         ("news", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(create_roles, remove_roles)]
+    operations = [migrations.RunPython(sync_groups_in_migration, remove_roles)]

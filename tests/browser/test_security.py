@@ -91,6 +91,10 @@ def test_admin_widgets_work_under_the_policy(live_server, superuser, context, cs
     assert [p.title for p in project.perspectives.all()] == ["Optimisation"]
     assert project.institutions.count() == 2
 
+    # Two-factor set-up: the QR code is inline SVG, drawn without script or style attributes.
+    page.goto(f"{live_server.url}/admin/two-factor/setup/")
+    page.locator("svg.spp-qr").wait_for()
+
     assert csp_violations == []
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.events.factories import EventFactory, make_deck
+from tests.events.factories import AgendaItemFactory, EventFactory, make_deck
 from tests.news.factories import NewsItemFactory
 from tests.programs.factories import ProjectFactory
 
@@ -57,3 +57,69 @@ def test_odd_values_never_cause_a_server_error(client, content, template, value)
 def test_odd_range_headers(client, header, status):
     deck = make_deck()
     assert client.get(deck.get_download_url(), headers={"Range": header}).status_code == status
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/events/?kind=%00",
+        "/news/?category=a%00b",
+        "/projects/?q%00=1",
+        "/admin/events/event/?status__exact=%00",
+        "/admin/events/event/?kind__exact=%00",
+        "/admin/autocomplete/?app_label=events&model_name=slidedeck&field_name=event&term=%00",
+        "/admin/programs/person/?q=%00",
+    ],
+)
+def test_nul_characters_in_the_query_are_a_bad_request(client, superuser, url):
+    client.force_login(superuser)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "This address cannot be read" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/events/event/?start__year=99999999999999999999999",
+        "/admin/news/newsitem/?publish_at__year=99999999999999999999999",
+        "/admin/spp_site/markdownimage/?uploaded_at__year=99999999999999999999999",
+        "/admin/events/event/?start__year=2024&start__month=13",
+        "/admin/axes/accessattempt/?attempt_time__year=99999999999999999999999",
+        "/admin/otp_totp/totpdevice/?created_at__year=99999999999999999999999",
+        "/admin/otp_static/staticdevice/?last_used_at__year=99999999999999999999999",
+    ],
+)
+def test_impossible_dates_in_admin_lists_are_invalid_lookups(client, superuser, url):
+    client.force_login(superuser)
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/admin/events/slidedeck/add/?event=x", "event"),
+        ("/admin/events/slidedeck/add/?event=99999999999999999999999", "event"),
+        ("/admin/events/slidedeck/add/?event=424242", "event"),
+        ("/admin/events/event/add/?projects=x,y", "projects"),
+        ("/admin/news/newsitem/add/?author_person=abc", "author_person"),
+    ],
+)
+def test_add_forms_ignore_values_that_name_no_row(client, superuser, url, field):
+    client.force_login(superuser)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert field not in response.context["adminform"].form.initial
+
+
+def test_add_forms_keep_values_that_name_a_row(client, superuser):
+    event = EventFactory()
+    talk = AgendaItemFactory(event=event)
+    AgendaItemFactory()  # another event's talk
+    client.force_login(superuser)
+    response = client.get(f"/admin/events/slidedeck/add/?event={event.pk}")
+    form = response.context["adminform"].form
+    assert form.initial["event"] == str(event.pk)
+    assert list(form.fields["agenda_item"].queryset) == [talk]  # this event's talks only

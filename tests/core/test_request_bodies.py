@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test.client import ClientHandler
 
 from spp_site.middleware import SESSION_ENDED, TOO_LARGE
+from tests.signin import sign_in, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +109,13 @@ def test_anonymous_small_posts_outside_the_admin_reach_csrf_and_the_views(client
 
 
 def test_signing_in_still_works(client, editor):
-    response = client.post(
-        "/admin/login/?next=/admin/", {"username": "editor", "password": "editor-pass-123"}
-    )
-    assert response.status_code == 302
-    assert response["Location"] == "/admin/"
+    response = sign_in(client, "editor", "editor-pass-123")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert signed_in(client)
+
+
+def test_the_code_step_of_signing_in_takes_a_form_from_someone_not_signed_in(client):
+    """Its own view answers (no password step in this session: back to it), not the guard (which
+    would send the login page with ?next=/admin/login/code/)."""
+    response = client.post("/admin/login/code/", {"code": "123456"})
+    assert response.status_code == 302 and response["Location"] == "/admin/login/"

@@ -74,3 +74,40 @@ def test_zero_config_defaults(settings):
     assert settings.TIME_ZONE == "Europe/Berlin"
     assert settings.USE_TZ is True
     assert settings.DEFAULT_AUTO_FIELD == "django.db.models.BigAutoField"
+
+
+SIGN_IN_SETTINGS = ["AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", "REQUIRE_2FA"]
+
+
+def sign_in_settings(**env):
+    """The sign-in security settings as spp_site.settings reads them from `env`."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    base.pop("DATABASE_URL", None)
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        f"print([str(getattr(settings, name)) for name in {SIGN_IN_SETTINGS!r}])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "spp_site.settings", **env},
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip().splitlines()[-1] if result.returncode == 0 else result.stderr
+
+
+def test_sign_in_security_defaults():
+    assert sign_in_settings() == str(["5", "0:15:00", "False"])
+
+
+def test_sign_in_security_from_the_environment():
+    assert sign_in_settings(
+        DJANGO_LOGIN_FAILURE_LIMIT="3",
+        DJANGO_LOGIN_COOLOFF_MINUTES="60",
+        DJANGO_REQUIRE_2FA="1",
+    ) == str(["3", "1:00:00", "True"])
+
+
+def test_a_failure_limit_below_one_is_refused():
+    assert "DJANGO_LOGIN_FAILURE_LIMIT must be at least 1" in sign_in_settings(DJANGO_LOGIN_FAILURE_LIMIT="0")

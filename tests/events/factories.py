@@ -38,8 +38,9 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Talk {n}")
 
 
-def make_deck(event=None, name="slides.pdf", title=None, upload=None, **fields):
+def make_deck(event=None, name="slides.pdf", title=None, upload=None, inspected=None, **fields):
+    """A deck with a file; `inspected` (from `inspect_document`) lets many decks share one check."""
     event = event or EventFactory()
     n = SlideDeck.objects.count() + 1
     deck = SlideDeck(event=event, title=title or f"Deck {n}", slug=f"deck-{n}-{event.slug}", **fields)
-    return attach_file(deck, upload or pdf_upload(name, title=f"Deck {n}"))
+    return attach_file(deck, upload or pdf_upload(name, title=f"Deck {n}"), inspected)

@@ -9,7 +9,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from events.models import Event, SlideDeck
+from events.models import DownloadFingerprint, Event, SlideDeck
+from events.services import attach_file
+from events.uploads import inspect_document
 from tests.events.factories import AgendaItemFactory, EventFactory, make_deck, pdf_upload
 from tests.programs.factories import PersonFactory
 from tests.queries import get_counting_queries
@@ -113,13 +115,15 @@ def test_agenda_times_are_shown_in_the_events_zone(client):
 
 
 def test_detail_query_count_is_constant(client):
+    inspected = inspect_document(pdf_upload())  # one file for every deck: checking 31 would be slow
+
     def build(n):
         event = EventFactory()
         speaker = PersonFactory()
         for i in range(n):
             item = AgendaItemFactory(event=event, start=event.start + datetime.timedelta(minutes=30 * i))
             item.speakers.add(speaker)
-            deck = make_deck(event)
+            deck = make_deck(event, inspected=inspected)
             deck.speakers.add(speaker)
         return event
 
@@ -133,14 +137,13 @@ def test_detail_query_count_is_constant(client):
 # --- downloads --------------------------------------------------------------------------------
 
 
-def test_download_returns_the_same_bytes_with_the_right_headers(client):
-    upload = pdf_upload('Präsentation „Größe“ "v2".pdf')
-    upload.seek(0)
-    original = upload.read()
-    deck = make_deck(upload=upload)
+def test_download_returns_the_stored_bytes_with_the_right_headers(client, media_root):
+    deck = make_deck(upload=pdf_upload('Präsentation „Größe“ "v2".pdf'))
     response = client.get(deck.get_download_url())
     assert response.status_code == 200
-    assert hashlib.sha256(body(response)).hexdigest() == hashlib.sha256(original).hexdigest()
+    content = body(response)
+    assert content == (media_root / deck.file.name).read_bytes()
+    assert hashlib.sha256(content).hexdigest() == deck.sha256
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Accept-Ranges"] == "bytes"
@@ -206,6 +209,48 @@ def test_downloads_are_counted_without_cookies(client):
     assert not response.cookies
 
 
+def test_a_client_is_counted_once_a_day_however_it_asks(client):
+    deck = make_deck()
+    url = deck.get_download_url()
+    for _ in range(50):
+        assert client.get(url, headers={"Range": "bytes=0-0"}).status_code == 206
+    body(client.get(url))
+    deck.refresh_from_db()
+    assert deck.download_count == 1
+
+
+def test_other_clients_and_other_days_count_again(client):
+    deck = make_deck()
+    url = deck.get_download_url()
+    day = timezone.now() + datetime.timedelta(days=10)
+    with time_machine.travel(day, tick=False):
+        client.get(url, REMOTE_ADDR="192.0.2.1")
+        client.get(url, REMOTE_ADDR="192.0.2.2")
+        client.get(url, REMOTE_ADDR="192.0.2.2", headers={"User-Agent": "Another browser"})
+        client.get(url, REMOTE_ADDR="192.0.2.1")
+    with time_machine.travel(day + datetime.timedelta(days=1), tick=False):
+        client.get(url, REMOTE_ADDR="192.0.2.1")
+    deck.refresh_from_db()
+    assert deck.download_count == 4
+    # Only today's fingerprints are kept, and none holds an address.
+    assert DownloadFingerprint.objects.count() == 1
+    assert all("192.0.2" not in fp.digest for fp in DownloadFingerprint.objects.all())
+
+
+def test_behind_a_proxy_clients_are_told_apart_by_the_address_it_forwards(client, settings):
+    settings.NUM_PROXIES = 1
+    deck = make_deck()
+    for address in ("198.51.100.7", "198.51.100.8", "198.51.100.8"):
+        # The proxy's own address is REMOTE_ADDR; the client cannot fake the last X-Forwarded-For entry.
+        client.get(
+            deck.get_download_url(),
+            REMOTE_ADDR="10.0.0.1",
+            headers={"X-Forwarded-For": f"1.2.3.4, {address}"},
+        )
+    deck.refresh_from_db()
+    assert deck.download_count == 2
+
+
 def test_decks_of_draft_events_are_not_public(client):
     deck = make_deck(EventFactory(status="draft"))
     assert client.get(deck.get_absolute_url()).status_code == 404
@@ -214,11 +259,14 @@ def test_decks_of_draft_events_are_not_public(client):
 
 def test_draft_previews_are_not_cached_publicly(client, editor):
     deck = make_deck(EventFactory(status="draft"))
+    attach_file(deck, pdf_upload("second.pdf", title="Second version"))  # the first is kept as a version
     client.force_login(editor)
     for url in (
         deck.get_absolute_url(),
         deck.get_download_url(),
+        deck.versions.get().get_absolute_url(),
         deck.event.get_absolute_url() + "slides.zip",
+        deck.event.get_absolute_url() + "calendar.ics",
     ):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -327,3 +375,28 @@ def test_long_lines_are_folded_and_text_escaped(client):
     raw = client.get(f"/events/{event.slug}/calendar.ics").content.decode()
     assert all(len(line.encode()) <= 75 for line in raw.split("\r\n"))
     assert "Semicolons\\; commas\\," in raw.replace("\r\n ", "")
+
+
+def test_calendars_stay_valid_for_titles_with_line_breaks(client):
+    event = EventFactory(slug="broken-lines")
+    Event.objects.filter(pk=event.pk).update(
+        title="Line one\nLine two\x0b", venue_name="Hall\r\nA", online_url="https://meet.example/x\n"
+    )
+    for url in ("/events/broken-lines/calendar.ics", "/events/calendar.ics"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        calendar = icalendar.Calendar.from_ical(response.content)
+        vevent = calendar.walk("VEVENT")[0]
+        assert str(vevent["SUMMARY"]) == "Line one Line two"
+        assert str(vevent["LOCATION"]).startswith("Hall A")
+    calendar = icalendar.Calendar.from_ical(client.get("/events/broken-lines/calendar.ics").content)
+    assert str(calendar["X-WR-CALNAME"]) == "Line one Line two"
+
+
+def test_download_header_stays_valid_for_file_names_with_line_breaks(client):
+    deck = make_deck()
+    SlideDeck.objects.filter(pk=deck.pk).update(original_filename="Talk\r\nSet-Cookie: x=1.pdf")
+    response = client.get(deck.get_download_url())
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'inline; filename="Talk Set-Cookie: x=1.pdf"'
+    assert "Set-Cookie" not in response.headers
