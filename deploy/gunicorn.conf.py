@@ -3,10 +3,11 @@
     gunicorn -c deploy/gunicorn.conf.py spp_site.wsgi
 
 Threaded workers (gthread): a worker process runs WEB_THREADS requests at once, and its main thread
-keeps accepting and watching idle connections. A connection that sends nothing holds no thread,
-and one stuck in its headers or body holds one thread, not a whole worker (with the sync worker,
-two such connections stall two workers for the whole timeout). In production nginx stands in front
-and passes on only complete requests (docs/deploy.md); `make serve` has gunicorn alone.
+keeps accepting and watching idle connections. A connection that sends nothing holds a thread for
+5 s at most, then waits without one; one stuck in its headers or body holds one thread until the
+client goes away (gunicorn has no deadline for a request), not a whole worker: with the sync
+worker, two such connections stalled both workers. In production nginx stands in front and passes
+on only complete requests (docs/deploy.md); `make serve` has gunicorn alone.
 
 Environment: WEB_BIND (127.0.0.1:8000; several comma-separated), WEB_WORKERS (the number of CPU
 cores), WEB_THREADS (8), WEB_TIMEOUT (30 s), WEB_CERTFILE/WEB_KEYFILE (TLS, only for the local
