@@ -11,7 +11,7 @@ PORT   ?= 8000
 
 .PHONY: help
 help: ## List the targets
-	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (found %s); set PYTHON=..." % sys.version.split()[0])'
@@ -36,6 +36,10 @@ seed: migrate ## Load the demo content (idempotent) and ensure a local admin acc
 run: seed ## Set everything up and serve the site on http://127.0.0.1:8000
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+.PHONY: serve
+serve: venv ## Serve the site as in production (DEBUG off, gunicorn, WhiteNoise) on http://127.0.0.1:8000
+	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 .PHONY: lint
 lint: venv ## Ruff lint and format check
@@ -69,6 +73,14 @@ test: lint check tools ## Lint, checks and the whole test suite (browser and HTM
 .PHONY: audit
 audit: seed ## Lighthouse scores for the home and an event page (mobile and desktop)
 	scripts/audit.sh
+
+.PHONY: audit-security
+audit-security: seed ## MDN HTTP Observatory and wapiti against `make serve` on loopback (TLS, self-signed)
+	scripts/audit-security.sh
+
+.PHONY: audit-deps
+audit-deps: venv ## pip-audit: known vulnerabilities in the installed dependencies (needs the advisory service)
+	scripts/audit-deps.sh
 
 .PHONY: clean
 clean: ## Remove the virtualenv and local data (SQLite database, uploaded media)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lighthouse scores (performance, accessibility, best practices, SEO; mobile and desktop) for the
-# home page and an event page, against a local production-like server (DEBUG off, gunicorn,
-# WhiteNoise). Offline: Lighthouse comes from the npm registry and drives the machine's Chromium.
+# home page and an event page, against `make serve` (DEBUG off, gunicorn, WhiteNoise). Offline:
+# Lighthouse comes from the npm registry and drives the machine's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,16 +19,12 @@ if [ ! -x "$LIGHTHOUSE" ]; then
   npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error lighthouse@12.8.2
 fi
 
-export DJANGO_DEBUG=0 DJANGO_SECRET_KEY=local-audit-only-not-secret DJANGO_ALLOWED_HOSTS=127.0.0.1 \
-  DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_HSTS_SECONDS=0
-.venv/bin/python manage.py collectstatic --noinput -v0
-.venv/bin/gunicorn spp_site.wsgi --bind "127.0.0.1:$PORT" --workers 2 --no-control-socket \
-  --log-level warning &
+mkdir -p "$OUT"
+# The site as `make serve` runs it (DEBUG off, collectstatic, gunicorn, WhiteNoise).
+HOST=127.0.0.1 PORT="$PORT" scripts/serve.sh >"$OUT/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.2; done
-
-mkdir -p "$OUT"
+for _ in $(seq 300); do curl -fs "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.2; done
 FLAGS="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
 for page in "${PAGES[@]}"; do
   name=$(echo "$page" | tr '/' '_' | sed 's/^_$/home/;s/^_//;s/_$//')

@@ -1,6 +1,16 @@
-"""Request checks every view relies on."""
+"""Request checks every view relies on, and the site-wide HTTP rules that Django and the libraries
+in use (django-csp, django-permissions-policy) do not cover."""
 
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+# Admin pages that take a form from someone not signed in yet: the password and the code step.
+SIGN_IN_URL_NAMES = ("admin:login", "admin:login-code")
 
 
 class RejectNulMiddleware:
@@ -19,3 +29,65 @@ class RejectNulMiddleware:
 
 def _query_text(request) -> str:
     return "".join(key + "".join(values) for key, values in request.GET.lists())
+
+
+def cross_origin_resource_policy(get_response):
+    """`Cross-Origin-Resource-Policy: same-origin` on every response that does not set its own:
+    no other site may embed the site's pages, scripts, styles or files in theirs."""
+
+    def middleware(request):
+        response = get_response(request)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+    return middleware
+
+
+SESSION_ENDED = (
+    "Your sign-in has ended, so this was not saved. Sign in to the admin again in another tab "
+    "(this page stays as it is), then try again."
+)
+TOO_LARGE = "This request is too large. Only editors signed in to the admin can upload files."
+
+
+class RequestBodyGuardMiddleware:
+    """Answer, without reading the body, requests whose body nobody should read.
+
+    Django reads a body only when asked, but CsrfViewMiddleware asks (request.POST) on every POST
+    before a view can check who is asking, and uploaded files are spooled to disk whatever their
+    size. Only admin editors have anything to upload, and whether a request comes from one is known
+    from its headers (the session cookie). So for anyone else:
+
+    - a request with a body to the admin, other than the sign-in forms, gets the admin's own
+      answer (the login page), or a 403 with a JSON message for the editor's background requests
+      (django-markdownx's preview and image upload, which show it);
+    - a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE anywhere gets 413.
+
+    The unread body is not drained: gunicorn's sync worker closes the connection after each
+    response, and its gthread worker drains at most 64 KB before it closes instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in SAFE_METHODS and not admin.site.has_permission(request):
+            refusal = self.refusal(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    @staticmethod
+    def refusal(request):
+        path = request.path_info
+        if path.startswith(reverse("admin:index")) and path not in {reverse(n) for n in SIGN_IN_URL_NAMES}:
+            if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+                return JsonResponse({"error": SESSION_ENDED}, status=403)
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads such a body as empty
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return HttpResponse(TOO_LARGE, status=413, content_type="text/plain; charset=utf-8")
+        return None

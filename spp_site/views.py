@@ -4,10 +4,15 @@ robots.txt) and the mixins every app's detail views share (breadcrumbs, staff pr
 import hashlib
 import mimetypes
 import posixpath
+import sys
 
+import psycopg
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
+from django.template import loader
+from django.views import defaults
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 
@@ -54,6 +59,35 @@ def media(request, path):
         cache_control="public, max-age=31536000, immutable",
         file=file,
     )
+
+
+# Errors of a database that cannot be reached (down, restarting, out of connections). Django wraps
+# the driver's errors in its own; psycopg's are listed for any that reach us unwrapped.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
+RETRY_AFTER_SECONDS = 60
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether `error`, or an error it was raised from or during, means the database is unreachable."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, DATABASE_UNAVAILABLE):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def server_error(request):
+    """handler500. When the database cannot be reached, a 503 with Retry-After, rendered like
+    Django's 500 page without a request: no context processor, so no query. Other errors get
+    Django's own 500 page (templates/500.html)."""
+    if not database_unavailable(sys.exc_info()[1]):
+        return defaults.server_error(request)
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class BreadcrumbsMixin:

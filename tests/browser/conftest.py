@@ -90,3 +90,21 @@ def login(page, live_server, username, password):
     page.fill("#id_password", password)
     page.click("input[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
+
+
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (e) => window.reportCspViolation(
+  `${e.effectiveDirective} blocked ${e.blockedURI} in ${e.sourceFile || e.documentURI}:${e.lineNumber}`
+));"""
+
+
+@pytest.fixture
+def csp_violations(context):
+    """Every Content-Security-Policy violation in any page of `context` (popups too), as Chromium
+    reports it: the securitypolicyviolation event, and its message on the console."""
+    reports = []
+    context.expose_binding("reportCspViolation", lambda source, text: reports.append(text))
+    context.add_init_script(CSP_LISTENER)
+    context.on(
+        "console", lambda message: "Content Security Policy" in message.text and reports.append(message.text)
+    )
+    return reports

@@ -50,7 +50,7 @@ def test_editor_writes_a_scheduled_news_item_with_math_table_and_pasted_image(
     body = "# New results\n\n| Width | Error |\n|---|---|\n| 64 | 0.1 |\n\nEuler: $e^{i\\pi}+1=0$\n\n"
     page.fill("#id_body", body)
     page.evaluate(PASTE_IMAGE, ["#id_body", png_base64()])
-    page.wait_for_function("document.querySelector('#id_body').value.includes('](/media/markdown/')")
+    page.wait_for_function("() => document.querySelector('#id_body').value.includes('](/media/markdown/')")
     # The alt-text placeholder is selected so the editor types over it.
     selected = page.evaluate(
         "(() => { const e = document.querySelector('#id_body'); return e.value.slice(e.selectionStart, e.selectionEnd); })()"
