@@ -89,6 +89,7 @@ class EventAdmin(PublishableAdmin):
     list_filter = ["kind", "status", ("start", admin.DateFieldListFilter)]
     search_fields = ["title", "summary", "description", "venue_name"]
     date_hierarchy = "start"
+    ordering = ["-start"]  # Meta.ordering does not apply to the annotated (GROUP BY) queryset
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["projects"]
     inlines = [AgendaItemInline, SlideDeckInline]

@@ -32,6 +32,7 @@ class ResearchPerspectiveAdmin(ContentAdmin):
     list_display_links = ["title"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
+    ordering = ["number"]  # Meta.ordering does not apply to the annotated (GROUP BY) queryset
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(project_count=Count("projects"))
@@ -53,6 +54,7 @@ class InstitutionAdmin(ContentAdmin):
     list_filter = ["kind", "country"]
     search_fields = ["name", "short_name", "city"]
     prepopulated_fields = {"slug": ["name"]}
+    ordering = ["name"]  # Meta.ordering does not apply to the annotated (GROUP BY) queryset
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(project_count=Count("projects", distinct=True))

@@ -1,9 +1,11 @@
 import datetime
 import io
+import warnings
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.paginator import UnorderedObjectListWarning
 from django.utils import timezone
 from PIL import Image
 
@@ -230,3 +232,23 @@ def test_superuser_created_by_ensure_admin_can_use_everything(client):
     user = get_user_model().objects.create_superuser("admin2", "", "pw-123456")
     client.force_login(user)
     assert client.get("/admin/auth/user/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "make"),
+    [
+        ("/admin/autocomplete/?app_label=events&model_name=slidedeck&field_name=event", EventFactory),
+        ("/admin/autocomplete/?app_label=programs&model_name=project&field_name=institutions", None),
+        ("/admin/events/event/", EventFactory),
+        ("/admin/programs/researchperspective/", None),
+    ],
+)
+def test_admin_lists_and_autocompletes_are_ordered(client, superuser, url, make):
+    """Counting annotations (GROUP BY) drop the models' default ordering: the admins state theirs,
+    so pages of a list or of autocomplete results never overlap or skip rows."""
+    if make:
+        make()
+    client.force_login(superuser)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        assert client.get(url).status_code == 200
