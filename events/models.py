@@ -14,7 +14,7 @@ from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
 from spp_site.images import ProcessedImageField
-from spp_site.publishing import Publishable, PublishableQuerySet
+from spp_site.publishing import Publishable, PublishableQuerySet, after
 from spp_site.publishing import Status as PublishStatus
 
 # Offered in the admin's menu, not stored as the field's choices: the list comes from the machine's
@@ -34,6 +34,10 @@ def validate_timezone(value):
         raise ValidationError("Unknown time zone: %(tz)s", params={"tz": value}) from exc
 
 
+# An event in progress until its end included (`end >= now`) is past from just after it.
+JUST_AFTER = timedelta(milliseconds=1)
+
+
 class EventQuerySet(PublishableQuerySet):
     def upcoming(self):
         """Published events that have not ended yet (those in progress included), soonest first."""
@@ -44,6 +48,22 @@ class EventQuerySet(PublishableQuerySet):
 
     def of_kind(self, kind):
         return self.filter(kind=kind) if kind else self
+
+    def changes_after(self, now):
+        """Besides publication: an event starts ("Happening now"), ends (it is upcoming until its
+        end included, past just after) and closes its registration."""
+        rows = (
+            self.not_drafts()
+            .filter(
+                Q(publish_at__gt=now) | Q(start__gt=now) | Q(end__gte=now) | Q(registration_deadline__gt=now)
+            )
+            .values_list("publish_at", "start", "end", "registration_deadline")
+        )
+        return [
+            moment
+            for publish_at, start, end, deadline in rows
+            for moment in after(now, publish_at, start, end + JUST_AFTER, deadline)
+        ]
 
 
 class Event(Publishable):

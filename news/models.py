@@ -1,17 +1,19 @@
 """News: announcements, meeting reports, awards, calls and job openings."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
 from spp_site.images import ProcessedImageField
-from spp_site.publishing import Publishable, PublishableQuerySet
+from spp_site.publishing import Publishable, PublishableQuerySet, after, start_of
 
 
 class NewsQuerySet(PublishableQuerySet):
@@ -27,6 +29,19 @@ class NewsQuerySet(PublishableQuerySet):
 
     def featured(self):
         return self.published().filter(featured=True)
+
+    def changes_after(self, now):
+        """Besides publication: an item with an end date shows "Closed" from the day after it."""
+        rows = (
+            self.not_drafts()
+            .filter(Q(publish_at__gt=now) | Q(expires_on__gte=timezone.localdate(now)))
+            .values_list("publish_at", "expires_on")
+        )
+        return [
+            moment
+            for publish_at, expires_on in rows
+            for moment in after(now, publish_at, expires_on and start_of(expires_on + timedelta(days=1)))
+        ]
 
 
 class NewsItem(Publishable):

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from spp_site.identifiers import OrcidField, gepris_url, orcid_url, validate_gepris_id
 from spp_site.images import ProcessedImageField
-from spp_site.publishing import Publishable, PublishableQuerySet
+from spp_site.publishing import Publishable, PublishableQuerySet, after, start_of
 
 
 class ResearchPerspective(models.Model):
@@ -362,6 +362,19 @@ class CallQuerySet(PublishableQuerySet):
     def current(self):
         """The open call (the one closing soonest), else the most recent published call, else None."""
         return self.open().order_by("deadline").first() or self.published().order_by("-deadline").first()
+
+    def changes_after(self, now):
+        """Besides publication: a call opens (at the start of its first day) and closes."""
+        rows = (
+            self.not_drafts()
+            .filter(Q(publish_at__gt=now) | Q(opens_on__gt=timezone.localdate(now)) | Q(deadline__gt=now))
+            .values_list("publish_at", "opens_on", "deadline")
+        )
+        return [
+            moment
+            for publish_at, opens_on, deadline in rows
+            for moment in after(now, publish_at, start_of(opens_on), deadline)
+        ]
 
 
 class Call(Publishable):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from .models import Page, SiteSettings
+from .pagecache import cached_until_change
 
 MAIN_MENU = [
     ("site:home", "Home"),
@@ -15,12 +16,19 @@ MAIN_MENU = [
 
 
 def site(request):
-    """Site settings, menus and footer links for base.html (two small queries per page)."""
+    """Site settings, menus and footer links for base.html: read from the database once after
+    each change (two small queries), from the cache otherwise."""
+    return {
+        **cached_until_change("site-chrome", _site_chrome),
+        "main_menu": MAIN_MENU,
+        "debug": settings.DEBUG,
+    }
+
+
+def _site_chrome():
     pages = list(Page.objects.published().filter(Q(show_in_menu=True) | Q(show_in_footer=True)))
     return {
         "site_settings": SiteSettings.load(),
-        "main_menu": MAIN_MENU,
         "menu_pages": [p for p in pages if p.show_in_menu],
         "footer_pages": [p for p in pages if p.show_in_footer],
-        "debug": settings.DEBUG,
     }

@@ -5,7 +5,7 @@ has passed. The decision is taken at request time from the clock, so a scheduled
 on its own, without a cron job.
 """
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import models
 from django.utils import timezone
@@ -28,6 +28,17 @@ class PublishableQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Status.DRAFT)
 
+    def changes_after(self, now):
+        """The moments after `now` at which what visitors see of these items changes by itself,
+        with no one saving anything (the page cache keeps a page until the first of them; see
+        spp_site.pagecache): here, scheduled publication. Models whose pages change with the clock
+        in other ways override this, reading what they need in one query."""
+        return list(self.not_drafts().filter(publish_at__gt=now).values_list("publish_at", flat=True))
+
+    def not_drafts(self):
+        """Published and scheduled items (what `changes_after` looks at)."""
+        return self.filter(status__in=self.model.PUBLIC_STATUSES)
+
     def stale_drafts(self, days=30):
         """Drafts created more than `days` days ago (the admin dashboard lists them)."""
         return self.drafts().filter(created_at__lt=timezone.now() - timedelta(days=days))
@@ -48,6 +59,16 @@ def can_preview(user, model) -> bool:
         and user.is_staff
         and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
     )
+
+
+def start_of(day: date) -> datetime:
+    """The first moment of `day` in the site's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def after(now, *moments):
+    """Those of `moments` (datetimes, or None) that lie after `now`."""
+    return [moment for moment in moments if moment is not None and moment > now]
 
 
 class Publishable(models.Model):

@@ -103,6 +103,11 @@ MIDDLEWARE = [
     "spp_site.middleware.cross_origin_resource_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "spp_site.middleware.RejectNulMiddleware",
+    # Anonymous visitors' pages from the cache: above sessions and authentication, so a page
+    # served from it costs no query; below the header middleware, so it still gets every header.
+    "spp_site.pagecache.PageCacheMiddleware",
+    # Compressed pages are what the cache stores (Django's own, with its BREACH mitigation).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -156,6 +161,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # after the other, and the second sees the first (the edit-conflict check). SQLite's default
     # takes it at the first write, where two saves that have both read fail with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+
+# The cache: a folder under var/ that every worker process on this machine shares, or Redis, shared
+# by several app servers, when REDIS_URL is set (redis://host:6379/0).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "spp"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            # Entries beyond this are culled (a third at a time); culling costs a folder listing.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000, minimum=100)},
+        }
+    }
+# The page cache for anonymous visitors (spp_site/pagecache.py): exact, so on in production; off by
+# default while developing (DEBUG), where templates change without a restart.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
+# How long an unused page is kept (seconds). Not a staleness bound: changes show at once anyway.
+PAGE_CACHE_TIMEOUT = env_int("DJANGO_PAGE_CACHE_TIMEOUT", 24 * 60 * 60, minimum=1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # editors typing "dfg.de" get https://dfg.de (Django 6 default)

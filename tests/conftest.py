@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -65,6 +66,13 @@ def demo_site(_demo_site, db, settings):
     settings.MEDIA_ROOT = _demo_site.media_root
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, DEMO_HOST]
     return _demo_site
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the database is rolled back between tests, and pages
+    stored by one test must not answer the next."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

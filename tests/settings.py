@@ -14,6 +14,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The page cache on, as in production, in this process's memory (tests/conftest.py empties it
+# before each test; tests that start servers give them a shared cache of their own).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PAGE_CACHE = True
 # Small caps so the size checks can be exercised without large files.
 SLIDES_MAX_UPLOAD_SIZE = 2 * 1024 * 1024
 # Sign-in security at its defaults, whatever the shell exports (test_settings.py reads the variables).
