@@ -31,6 +31,7 @@ export WEB_BIND="${WEB_BIND:-$HOST:$PORT}"
 if [ "${SERVE_SETUP:-1}" != 0 ]; then
   .venv/bin/python manage.py migrate --noinput -v0
   .venv/bin/python manage.py collectstatic --noinput -v0
+  .venv/bin/python manage.py prerender_markdown -v0
 fi
 SCHEME=http
 [ -n "${WEB_CERTFILE:-}" ] && SCHEME=https

@@ -10,7 +10,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
 from .images import process_image, store_processed_image
-from .markdown import render_markdown
+from .markdown import render_preview
 from .models import MarkdownImage
 
 MARKDOWN_IMAGE_DIR = "markdown"
@@ -22,7 +22,7 @@ MARKDOWN_IMAGE_MAX_DIMENSION = 1600
 def markdown_preview(request):
     if "content" not in request.POST:
         return HttpResponseBadRequest("Missing 'content'.")
-    return HttpResponse(render_markdown(request.POST["content"]))
+    return HttpResponse(render_preview(request.POST["content"]))
 
 
 @require_POST

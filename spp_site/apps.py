@@ -14,12 +14,13 @@ class SppSiteConfig(AppConfig):
     default = True  # the one for "spp_site" among the configs in this module
 
     def ready(self):
-        from . import cleanup, models, pagecache, text
+        from . import cleanup, markdown, models, pagecache, text
         from .redirects import track_url_changes
 
         text.connect()
         cleanup.connect()
         pagecache.connect()
+        markdown.connect()
         track_url_changes(models.Page)
 
 

@@ -6,10 +6,13 @@ Python-Markdown, LaTeX to MathML for `$...$` and `$$...$$`, then nh3 sanitising 
 allow-list. Templates use the `|markdown` filter, never `|safe` on editor input.
 """
 
+import hashlib
 import html
+import importlib.metadata
 import re
 import xml.etree.ElementTree as etree
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import latex2mathml.converter
@@ -17,10 +20,13 @@ import markdown
 import markdown.util
 import nh3
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_save
 from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdownx.models import MarkdownxField
 
 from .images import image_size
 
@@ -62,6 +68,9 @@ ATTRIBUTES = {
 }
 
 URL_SCHEMES = {"http", "https", "mailto"}
+
+# How long a rendered text is kept unused (seconds); its key changes with the text and renderer.
+RENDERED_TIMEOUT = 30 * 24 * 60 * 60
 
 
 # --- mathematics ------------------------------------------------------------------------------
@@ -223,11 +232,71 @@ def sanitize_html(markup: str) -> str:
 
 
 def render_markdown(text: str | None) -> SafeString:
-    """Editor Markdown (with LaTeX) to sanitised HTML, safe to insert into a page."""
+    """Editor Markdown (with LaTeX) to sanitised HTML, safe to insert into a page.
+
+    Rendered once per text and renderer: kept in the shared cache under the text's hash and the
+    renderer's fingerprint (any change to this module or to the libraries it uses renders anew),
+    and in a small memo of this process. Saving an item renders its Markdown (`connect`), so page
+    views do not parse it."""
     if not text:
         return mark_safe("")
+    return mark_safe(_rendered(text))
+
+
+def render_preview(text: str | None) -> SafeString:
+    """The admin's live preview (django-markdownx): the same renderer, nothing kept, since every
+    keystroke makes a new text."""
+    return mark_safe(_render(text)) if text else mark_safe("")
+
+
+def _render(text: str) -> str:
     md = markdown.Markdown(extensions=_extensions(), output_format="html")
-    return mark_safe(sanitize_html(md.convert(text)))
+    return sanitize_html(md.convert(text))
+
+
+@lru_cache(maxsize=1024)  # a pure function of its argument: the same in every process
+def _rendered(text: str) -> str:
+    key = f"markdown:{renderer_fingerprint()}:{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()}"
+    html_text = cache.get(key)
+    if html_text is None:
+        html_text = _render(text)
+        cache.set(key, html_text, timeout=RENDERED_TIMEOUT)
+    return html_text
+
+
+@lru_cache(maxsize=1)
+def renderer_fingerprint() -> str:
+    """This module's source and the versions of the libraries it renders with."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for library in ("Markdown", "nh3", "latex2mathml"):
+        digest.update(f"{library}={importlib.metadata.version(library)}".encode())
+    return digest.hexdigest()[:12]
+
+
+def markdown_fields(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields if isinstance(field, MarkdownxField)]
+
+
+def render_fields(instance) -> None:
+    """Render the Markdown of `instance` into the cache (after a save, and `manage.py prerender_markdown`)."""
+    for name in markdown_fields(type(instance)):
+        render_markdown(getattr(instance, name, None))
+
+
+def _render_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        render_fields(instance)
+
+
+def connect():
+    from django.apps import apps
+    from simple_history.models import HistoricalChanges
+
+    for model in apps.get_models():
+        if markdown_fields(model) and not issubclass(model, HistoricalChanges):  # not earlier versions
+            post_save.connect(
+                _render_saved, sender=model, dispatch_uid=f"markdown-render-{model._meta.label_lower}"
+            )
 
 
 def markdown_to_text(text: str | None) -> str:

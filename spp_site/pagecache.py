@@ -50,6 +50,9 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 TOKEN_KEY = "pagecache:token"
+# Says whether a page came from the cache ("hit") or was rendered ("miss"; stored if it may be).
+# Requests the cache does not serve (staff, the admin, POST) do not get it.
+STATUS_HEADER = "X-Page-Cache"
 # The site's apps: a save or delete of any of their models may change what visitors see.
 CONTENT_APPS = {"spp_site", "programs", "events", "news"}
 # Models of those apps that no public page shows: writing them must not empty the cache (a slide
@@ -183,6 +186,7 @@ class PageCacheMiddleware:
         if stored is not None and (stored["until"] is None or since < stored["until"]):
             return self.replay(request, stored)
         response = self.get_response(request)
+        response[STATUS_HEADER] = "miss"
         if request.method == "GET" and self.may_store(request, response):
             self.prepare(response)
             try:
@@ -254,6 +258,7 @@ class PageCacheMiddleware:
         response = HttpResponse(stored["content"], status=stored["status"])
         for header, value in stored["headers"]:
             response[header] = value
+        response[STATUS_HEADER] = "hit"
         conditional = get_conditional_response(
             request,
             etag=response.get("ETag"),

@@ -285,7 +285,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Markdown editing: the admin preview and the public pages share one renderer.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "spp_site.markdown.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "spp_site.markdown.render_preview"
 MARKDOWNX_URLS_PATH = "/admin/markdown/preview/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdown/upload/"
 MARKDOWNX_SERVER_CALL_LATENCY = 400

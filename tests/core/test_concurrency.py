@@ -6,7 +6,6 @@ import threading
 import time
 import zoneinfo
 from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -20,6 +19,7 @@ from spp_site.publishing import Status
 from tests.conftest import staff_member
 from tests.core.factories import PageFactory
 from tests.events.factories import AgendaItemFactory, EventFactory, make_deck
+from tests.forms import form_fields
 from tests.news.factories import NewsItemFactory
 from tests.programs.factories import PersonFactory, ProjectFactory
 from tests.quality import nu_errors
@@ -29,54 +29,10 @@ pytestmark = pytest.mark.django_db
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
 
-class _FormParser(HTMLParser):
-    """What a browser submits from the form `form_id` as the page shows it."""
-
-    def __init__(self, form_id):
-        super().__init__(convert_charrefs=True)
-        self.form_id, self.inside, self.data = form_id, False, []
-        self.select = self.textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
-        if not self.inside or "__prefix__" in (attrs.get("name") or ""):
-            return  # outside the form, or the template of a new inline row
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("submit", "file", "button"):
-            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
-                self.data.append((name, attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")))
-        elif tag == "select" and name:
-            self.select = name
-        elif tag == "option" and self.select and "selected" in attrs:
-            self.data.append((self.select, attrs.get("value", "")))
-        elif tag == "textarea" and name:
-            self.textarea = [name, ""]
-
-    def handle_data(self, data):
-        if self.textarea:
-            self.textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self.select = None
-        elif tag == "textarea" and self.textarea:
-            name, text = self.textarea
-            self.data.append((name, text[1:] if text.startswith("\n") else text))  # as browsers read it
-            self.textarea = None
-
-
 def form_data(response, form_id=None):
     """The form of an admin page as the browser would post it (a dict of lists)."""
     form_id = form_id or f"{response.context['opts'].model_name}_form"
-    parser = _FormParser(form_id)
-    parser.feed(response.content.decode())
-    data = {}
-    for name, value in parser.data:
-        data.setdefault(name, []).append(value)
+    data = form_fields(response.content.decode(), form_id)
     assert data, f"no form {form_id} on the page"
     return data
 

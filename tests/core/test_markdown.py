@@ -1,5 +1,10 @@
-import pytest
+import io
 
+import pytest
+from django.core.cache import cache
+from django.test.utils import override_settings
+
+from spp_site import markdown
 from spp_site.markdown import absolutize_urls, markdown_to_text, render_markdown
 
 
@@ -124,3 +129,60 @@ def test_absolutize_urls_for_feeds():
     assert 'href="https://s.org/news/"' in html
     assert 'src="https://s.org/media/a.webp"' in html
     assert 'href="//cdn"' in html
+
+
+# --- rendered once --------------------------------------------------------------------------------
+
+
+def test_a_saved_text_is_rendered_on_save_and_never_by_a_page_view(client, db, monkeypatch):
+    from tests.news.factories import NewsItemFactory
+
+    item = NewsItemFactory(body="Saved **once** with $x^2$.")
+    markdown._rendered.cache_clear()  # as in another worker process: only the shared cache has it
+
+    def parse(text):
+        raise AssertionError(f"a page view parsed Markdown: {text!r}")
+
+    monkeypatch.setattr(markdown, "_render", parse)
+    with override_settings(PAGE_CACHE=False):
+        html = client.get(item.get_absolute_url()).content.decode()
+    assert "<strong>once</strong>" in html and "<math" in html
+
+
+def test_a_new_renderer_renders_again(monkeypatch):
+    text = "Some *text*."
+    first = markdown.render_markdown(text)
+    markdown._rendered.cache_clear()
+    calls = []
+    real = markdown._render
+    monkeypatch.setattr(markdown, "_render", lambda t: calls.append(t) or real(t))
+    assert markdown.render_markdown(text) == first and calls == []  # from the shared cache
+    markdown._rendered.cache_clear()
+    monkeypatch.setattr(markdown, "renderer_fingerprint", lambda: "a-new-renderer")
+    assert markdown.render_markdown(text) == first and calls == [text]
+
+
+def test_the_admin_preview_keeps_nothing(monkeypatch):
+    stored = []
+    monkeypatch.setattr(markdown.cache, "set", lambda *args, **kwargs: stored.append(args))
+    assert "<em>draft</em>" in markdown.render_preview("A *draft*")
+    assert stored == []
+
+
+def test_prerender_markdown_fills_the_cache_for_every_current_text(db, monkeypatch):
+    from django.core.management import call_command
+
+    from tests.news.factories import NewsItemFactory
+    from tests.programs.factories import ProjectFactory
+
+    NewsItemFactory(body="News *body*")
+    ProjectFactory(abstract="Project *abstract*")
+    cache.clear()
+    markdown._rendered.cache_clear()
+    out = io.StringIO()
+    call_command("prerender_markdown", stdout=out)
+    assert "rendered or found" in out.getvalue()
+    markdown._rendered.cache_clear()
+    monkeypatch.setattr(markdown, "_render", lambda text: pytest.fail(f"not prerendered: {text!r}"))
+    markdown.render_markdown("News *body*")
+    markdown.render_markdown("Project *abstract*")
