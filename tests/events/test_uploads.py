@@ -1,5 +1,6 @@
 import hashlib
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -102,6 +103,13 @@ def test_a_disarmed_pdf_larger_than_the_memory_threshold_is_stored_whole(setting
     stored = (media_root / deck.file.name).read_bytes()
     assert len(stored) == deck.size > 1024
     assert hashlib.sha256(stored).hexdigest() == deck.sha256
+
+
+def test_a_many_page_pdf_keeps_its_page_count_and_all_its_text_in_order():
+    """More pages than the inspector reads at one opening of the document (PAGES_PER_OPENING)."""
+    inspected = inspect_document(pdf_upload("long.pdf", pages=300))
+    assert inspected.page_count == 300
+    assert [int(n) for n in re.findall(r"Slide (\d+)", inspected.text)] == list(range(2, 301))
 
 
 def test_an_inspector_that_cannot_start_is_a_form_error_not_a_500(monkeypatch):
