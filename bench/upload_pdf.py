@@ -15,7 +15,8 @@ Prints one JSON object on stdout: file size, pages, seconds from the first byte 
 to the saved deck, peak resident memory of that process (`peak_rss_mb_parent`, the web worker's
 side, Django included) and of the inspector (`peak_rss_mb_child`), whether a first-page picture
 was made and how many characters of text were kept. How the seconds split, the memory before the
-upload and the load average go to stderr.
+upload and the load average go to stderr. (Linux carries a process's peak over into the program it
+starts, so `peak_rss_mb_child` is never below the web process's peak when the inspector started.)
 
 The site's settings apply (DJANGO_SETTINGS_MODULE, default spp_site.settings); without
 DATABASE_URL and MEDIA_ROOT in the environment it uses var/bench/db.sqlite3 and var/bench/media
@@ -260,9 +261,9 @@ def measure(path: Path) -> dict:
         event.delete()
         for model, pk in made.items():
             model.history.filter(id=pk).delete()
-        for name in filter(None, stored):
-            if default_storage.exists(name):
-                default_storage.delete(name)  # held by nothing else in the bench database
+        left = [name for name in stored if name and default_storage.exists(name)]
+        if left:  # already stored for another row: this run did not write it, its figures are off
+            print(f"warning: the database already held {', '.join(left)}", file=sys.stderr)
         body.close()
 
 
