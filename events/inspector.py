@@ -53,6 +53,12 @@ NAME_TREES = {
 }
 
 
+# pdfium keeps what every page it has loaded uses (its pictures too) until the document is closed:
+# reading the text of a 300-page, 50 MB deck would hold all 50 MB. Opening the document afresh
+# every so many pages keeps the memory that reading text takes the same whatever the pages.
+PAGES_PER_OPENING = 50
+
+
 class Refused(Exception):
     def __init__(self, code: str, **params):
         super().__init__(code)
@@ -184,6 +190,9 @@ def inspect_pdf(source: Path, work: Path, job: dict) -> dict:
         first.render(scale=scale).to_pil().save(work / "thumbnail.png", format="PNG")
         texts, total = [], 0
         for index in range(min(page_count, job["max_text_pages"])):
+            if index and index % PAGES_PER_OPENING == 0:
+                document.close()
+                document = pdfium.PdfDocument(str(target))
             text = document[index].get_textpage().get_text_bounded()
             texts.append(text)
             total += len(text)

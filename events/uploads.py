@@ -21,15 +21,19 @@ wall-clock timeout (SLIDES_INSPECT_MEMORY, SLIDES_INSPECT_TIMEOUT): a file that 
 refused with a form error, and the web worker that received it is never at risk.
 """
 
+import contextlib
 import hashlib
 import json
 import logging
+import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -72,6 +76,8 @@ MAX_TEXT_CHARS = 2_000_000
 MAX_RATIO = 100
 RATIO_FLOOR = 10 * 1024 * 1024
 INSPECTOR = Path(__file__).with_name("inspector.py")
+# Files are read (hashed, copied) a mebibyte at a time: the web process never holds a whole upload.
+CHUNK_SIZE = 1024 * 1024
 # The child gets no environment at all: no DATABASE_URL, no secret key, no PYTHONPATH.
 CHILD_ENVIRONMENT: dict[str, str] = {}
 
@@ -206,7 +212,7 @@ def _refusal(code: str, name: str, file_type: str, params: dict | None = None) -
 def _sha256(file) -> str:
     digest = hashlib.sha256()
     file.seek(0)
-    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+    for chunk in iter(lambda: file.read(CHUNK_SIZE), b""):
         digest.update(chunk)
     file.seek(0)
     return digest.hexdigest()
@@ -219,7 +225,7 @@ def _source_path(uploaded, work: Path) -> Path:
     source = work / "source"
     uploaded.seek(0)
     with source.open("wb") as out:
-        shutil.copyfileobj(uploaded, out, 1024 * 1024)
+        shutil.copyfileobj(uploaded, out, CHUNK_SIZE)
     return source
 
 
@@ -279,21 +285,65 @@ def _thumbnail(path: Path) -> Image.Image:
         return img.copy()
 
 
-def _take(path: Path) -> tuple[File, int, str]:
-    """Move the disarmed file out of the working folder (into memory, or an unnamed temporary
-    file when large) and hash it on the way."""
-    # Returned open: it lives as long as the InspectedDocument (closed and gone when collected).
-    content = tempfile.SpooledTemporaryFile(  # noqa: SIM115
-        max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, dir=settings.FILE_UPLOAD_TEMP_DIR
+class DisarmedFile(File):
+    """The disarmed PDF, in a temporary file of the web process's own. It has a path, as a large
+    upload has (`TemporaryUploadedFile`), so FileSystemStorage moves it into place instead of
+    copying it; other storages read it a chunk at a time. Removed when closed or collected, unless
+    the storage has moved it away."""
+
+    def __init__(self, file, name: str):
+        super().__init__(file, name)
+        self._remove = weakref.finalize(self, _remove_quietly, file.name)
+
+    def temporary_file_path(self) -> str:
+        return self.file.name
+
+    def close(self):
+        try:
+            super().close()
+        finally:
+            self._remove()
+
+
+def _remove_quietly(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)
+
+
+def _take(path: Path) -> tuple[DisarmedFile, int, str]:
+    """Move the disarmed file out of the working folder (a rename on the same disk: nothing is
+    copied) and hash it, a chunk at a time. The child has ended, and the file must be a plain file
+    of its own, not a link to another one. (A child taken over by a hostile file could still change
+    it afterwards from a process it left behind; but it runs as the site's user and could as well
+    write to the media folder itself, so copying the file would protect nothing more.)"""
+    descriptor, own = tempfile.mkstemp(
+        prefix="spp-disarmed-", suffix=".pdf", dir=settings.FILE_UPLOAD_TEMP_DIR
     )
-    digest = hashlib.sha256()
-    with path.open("rb") as source:
-        for chunk in iter(lambda: source.read(1024 * 1024), b""):
+    os.close(descriptor)
+    try:
+        os.replace(path, own)
+        file = open(own, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NOFOLLOW))  # noqa: SIM115
+    except OSError:
+        _remove_quietly(own)
+        raise
+    # Returned open: it lives as long as the InspectedDocument (and goes with it, see DisarmedFile).
+    content = DisarmedFile(file, name=path.name)
+    try:
+        status = os.fstat(file.fileno())
+        if not stat.S_ISREG(status.st_mode) or status.st_nlink != 1:
+            raise ValueError("the disarmed file is not a plain file of its own")
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: content.file.read(CHUNK_SIZE), b""):
             digest.update(chunk)
-            content.write(chunk)
-    size = content.tell()
-    content.seek(0)
-    return File(content, name=path.name), size, digest.hexdigest()
+        size = content.file.tell()
+        content.file.seek(0)
+        if content.file.read(5) != b"%PDF-":
+            raise ValueError("the disarmed file is not a PDF")
+        content.file.seek(0)
+    except Exception:
+        content.close()
+        raise
+    return content, size, digest.hexdigest()
 
 
 def _inspect_in_child(uploaded, name: str, file_type: str, timeout: float) -> InspectedDocument:
@@ -322,11 +372,8 @@ def _inspect_in_child(uploaded, name: str, file_type: str, timeout: float) -> In
             )
         try:
             thumbnail = _thumbnail(work / "thumbnail.png")
-            content, size, sha256 = _take(work / "document.pdf")
-            content.seek(0)
-            if content.read(5) != b"%PDF-":
-                raise ValueError("the disarmed file is not a PDF")
             page_count, text, removed = int(facts["page_count"]), str(facts["text"]), facts["removed"]
+            content, size, sha256 = _take(work / "document.pdf")
         except (OSError, ValueError, KeyError, TypeError) as exc:
             logger.warning("Refused %r: the inspector's results are unusable (%s).", name, exc)
             raise _refusal("too_complex", name, file_type) from exc

@@ -1,12 +1,18 @@
+import gc
 import hashlib
 import io
+import os
+import re
+import tracemalloc
 import zipfile
+import zlib
 from pathlib import Path
 
 import pikepdf
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+from pikepdf import Name
 from PIL import Image
 
 from events.models import SlideDeck, SlideDeckVersion
@@ -18,6 +24,7 @@ from tests.events.factories import EventFactory, make_deck, pdf_upload
 pytestmark = pytest.mark.django_db
 
 FIXTURE_PDF = Path(__file__).resolve().parents[1] / "fixtures" / "shared-mime-info-spec.pdf"
+MiB = 1024 * 1024
 
 
 def png_bytes():
@@ -96,12 +103,93 @@ def test_a_pdf_with_only_an_owner_password_is_stored_unencrypted():
     assert inspected.page_count == 3 and "Slide 2" in inspected.text
 
 
-def test_a_disarmed_pdf_larger_than_the_memory_threshold_is_stored_whole(settings, media_root):
-    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # the rewritten file spills to a temporary file
-    deck = make_deck(upload=pdf_upload("talk.pdf", pages=8))
+def test_the_disarmed_pdf_is_moved_into_storage_not_copied(settings, tmp_path, media_root):
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path / "uploads"
+    settings.FILE_UPLOAD_TEMP_DIR.mkdir()
+    inspected = inspect_document(pdf_upload("talk.pdf", pages=8))
+    assert list(settings.FILE_UPLOAD_TEMP_DIR.iterdir()) == [Path(inspected.content.temporary_file_path())]
+    deck = make_deck(upload=pdf_upload("talk.pdf", pages=8), inspected=inspected)
+    assert list(settings.FILE_UPLOAD_TEMP_DIR.iterdir()) == []  # while `inspected` still holds it
     stored = (media_root / deck.file.name).read_bytes()
-    assert len(stored) == deck.size > 1024
-    assert hashlib.sha256(stored).hexdigest() == deck.sha256
+    assert len(stored) == deck.size and hashlib.sha256(stored).hexdigest() == deck.sha256
+
+
+def test_a_disarmed_pdf_that_is_not_stored_leaves_no_file_behind(settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path / "uploads"
+    settings.FILE_UPLOAD_TEMP_DIR.mkdir()
+    inspect_document(pdf_upload()).content.close()
+    inspected = inspect_document(pdf_upload())  # a form with another error: never stored, never closed
+    del inspected
+    gc.collect()
+    assert list(settings.FILE_UPLOAD_TEMP_DIR.iterdir()) == []
+
+
+class ReadInChunksOnly(TemporaryUploadedFile):
+    """A large upload (Django keeps those in a temporary file) that refuses to be read whole."""
+
+    def read(self, size=-1):
+        if size is None or not 0 < size <= MiB:
+            raise AssertionError(f"the web process read the upload whole (read({size}))")
+        return self.file.read(size)
+
+
+def large_upload(name: str, content: bytes, cls=TemporaryUploadedFile):
+    upload = cls(name, "application/octet-stream", len(content), None)
+    upload.file.write(content)
+    upload.file.seek(0)
+    return upload
+
+
+@pytest.mark.parametrize("name", ["talk.pdf", "talk.pptx"])
+def test_a_large_upload_is_read_a_chunk_at_a_time(name, media_root):
+    content = _bytes(pdf_upload(pages=5)) if name.endswith(".pdf") else pptx_bytes()
+    upload = large_upload(name, content, ReadInChunksOnly)
+    deck = make_deck(upload=upload)
+    upload.close()  # as Django does at the end of the request (the storage may have moved it)
+    assert deck.sha256 == hashlib.sha256((media_root / deck.file.name).read_bytes()).hexdigest()
+
+
+def pdf_with_a_large_picture(megabytes: int) -> bytes:
+    """A two-page deck whose second page shows `megabytes` MB of noise (which does not compress)."""
+    side = int((megabytes * MiB / 3) ** 0.5)
+    with pikepdf.open(io.BytesIO(_bytes(pdf_upload(pages=2)))) as pdf:
+        picture = pdf.make_stream(
+            zlib.compress(os.urandom(side * side * 3), 1),
+            Type=Name.XObject,
+            Subtype=Name.Image,
+            Filter=Name.FlateDecode,
+            Width=side,
+            Height=side,
+            ColorSpace=Name.DeviceRGB,
+            BitsPerComponent=8,
+        )
+        page = pdf.pages[1]
+        page.Resources.XObject = pikepdf.Dictionary(Im1=picture)
+        page.contents_add(pdf.make_stream(b"q 100 0 0 100 40 40 cm /Im1 Do Q"))
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def test_checking_and_storing_a_large_pdf_holds_a_few_chunks_not_the_file(settings, media_root):
+    settings.SLIDES_MAX_UPLOAD_SIZE = 100 * MiB
+    upload = large_upload("large.pdf", pdf_with_a_large_picture(24))
+    tracemalloc.start()
+    try:
+        deck = make_deck(upload=upload)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        upload.close()
+    assert deck.size > 24 * MiB and deck.page_count == 2
+    assert peak < 8 * MiB  # the web process's own memory: the child opened the file
+
+
+def test_a_many_page_pdf_keeps_its_page_count_and_all_its_text_in_order():
+    """More pages than the inspector reads at one opening of the document (PAGES_PER_OPENING)."""
+    inspected = inspect_document(pdf_upload("long.pdf", pages=300))
+    assert inspected.page_count == 300
+    assert [int(n) for n in re.findall(r"Slide (\d+)", inspected.text)] == list(range(2, 301))
 
 
 def test_an_inspector_that_cannot_start_is_a_form_error_not_a_500(monkeypatch):

@@ -1,0 +1,1 @@
+"""Benchmarks run by `make bench`: each script prints one JSON object with its figures."""
