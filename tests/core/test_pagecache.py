@@ -2,6 +2,7 @@
 every change — an editor's save or delete, a scheduled moment passing, site settings and menus —
 shows on the very next request; staff always get fresh pages and never fill the cache."""
 
+import dataclasses
 import datetime
 import gzip
 
@@ -10,6 +11,7 @@ import time_machine
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -125,8 +127,17 @@ PAGE_TYPES = [
 
 
 @pytest.fixture(scope="module")
-def inspected():
-    return inspect_document(pdf_upload())  # one checked file for every deck: checking each is slow
+def _inspected_once():
+    inspected = inspect_document(pdf_upload())  # one checked file for every deck: checking each is slow
+    with inspected.content.open("rb") as stored:
+        return inspected, stored.read()
+
+
+@pytest.fixture
+def inspected(_inspected_once):
+    """The checked file, as a copy each test may store (storing moves a checked file)."""
+    inspected, data = _inspected_once
+    return dataclasses.replace(inspected, content=ContentFile(data, name="slides.pdf"))
 
 
 @pytest.fixture
