@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
 from django.http import HttpResponse, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -91,3 +92,25 @@ class RequestBodyGuardMiddleware:
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             return HttpResponse(TOO_LARGE, status=413, content_type="text/plain; charset=utf-8")
         return None
+
+
+# What is worth compressing: pages, feeds, calendars, robots.txt, JSON. Not stored files (PDFs,
+# slide decks and images are compressed already; and a compressed download would lose its
+# Content-Length and its byte ranges), nor the ZIP of an event's slides.
+COMPRESSIBLE_TYPES = (
+    "text/",
+    "application/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/json",
+)
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (with its BREACH mitigation) for complete text responses only."""
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+        if response.streaming or not content_type.startswith(COMPRESSIBLE_TYPES):
+            return response
+        return super().process_response(request, response)

@@ -106,8 +106,8 @@ MIDDLEWARE = [
     # Anonymous visitors' pages from the cache: above sessions and authentication, so a page
     # served from it costs no query; below the header middleware, so it still gets every header.
     "spp_site.pagecache.PageCacheMiddleware",
-    # Compressed pages are what the cache stores (Django's own, with its BREACH mitigation).
-    "django.middleware.gzip.GZipMiddleware",
+    # Compressed pages are what the cache stores (Django's GZipMiddleware, for text responses).
+    "spp_site.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

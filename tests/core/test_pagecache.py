@@ -494,3 +494,18 @@ def test_scheduled_event_publication_reaches_its_calendar(client, clock):
     assert "Scheduled session" in client.get("/events/calendar.ics").content.decode()
     assert Event.objects.published().filter(pk=event.pk).exists()
     assert NewsItem.objects.count() == 0
+
+
+def test_only_text_is_compressed(client, world):
+    """Slide downloads keep their length and byte ranges: stored files are never compressed."""
+    url = world.deck.get_download_url()
+    whole = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert whole.status_code == 200 and "Content-Encoding" not in whole
+    assert int(whole["Content-Length"]) == world.deck.size
+    first_bytes = b"".join(whole.streaming_content)[:10]
+    part = client.get(url, headers={"Accept-Encoding": "gzip", "Range": "bytes=0-9"})
+    assert part.status_code == 206 and "Content-Encoding" not in part
+    assert part["Content-Length"] == "10" and b"".join(part.streaming_content) == first_bytes
+    for url in ("/news/feed/rss/", "/events/calendar.ics", "/"):
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert response["Content-Encoding"] == "gzip", url
