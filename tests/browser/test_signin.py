@@ -3,6 +3,8 @@ code, and the lock-out page; each page checked with axe."""
 
 from base64 import b32decode
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import login
 from tests.browser.test_quality import AXE, axe_violations
 from tests.core.test_two_factor import code_for
@@ -17,7 +19,8 @@ def test_staff_member_sets_up_two_factor_and_signs_in_with_a_code(live_server, e
     login(page, live_server, "editor", "editor-pass-123")
     page.get_by_role("link", name="Two-factor authentication").click()
     page.get_by_role("link", name="Set up two-factor authentication").click()
-    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
+    # The click starts the navigation; expect() waits for the new page (is_visible() would not).
+    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
     problems += [f"setup: {v}" for v in axe_violations(page)]
     key = b32decode(page.inner_text(".spp-secret").replace(" ", ""))
     page.get_by_label("Code from the app").fill(code_for(key))
@@ -36,7 +39,7 @@ def test_staff_member_sets_up_two_factor_and_signs_in_with_a_code(live_server, e
     page.get_by_label("Code").fill(code_for(key, steps_ahead=1))  # the first code was used up
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{live_server.url}/admin/")
-    assert page.get_by_role("heading", name="Dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     context.close()
     assert problems == []
 
