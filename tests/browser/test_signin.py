@@ -56,5 +56,5 @@ def test_the_lockout_page_works_without_javascript(live_server, editor, browser)
     assert navigation.value.status == 429
     assert page.get_by_role("heading", name="Sign-in locked for now").is_visible()
     page.get_by_role("link", name="Back to the sign-in page").click()
-    assert page.locator("#id_username").is_visible()
+    expect(page.locator("#id_username")).to_be_visible()
     context.close()
