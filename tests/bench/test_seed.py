@@ -15,8 +15,6 @@ from events.models import Event, SlideDeck
 from news.models import NewsItem
 from programs.models import Person, Project
 
-MEDIA = Path(tempfile.mkdtemp(prefix="bench-seed-media-"))
-
 
 def counts():
     return {
@@ -27,16 +25,17 @@ def counts():
     }
 
 
-@override_settings(MEDIA_ROOT=MEDIA, ALLOWED_HOSTS=["testserver"])
 class BenchDataSetTests(TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.media = Path(tempfile.mkdtemp(prefix="bench-seed-media-"))
+        cls.addClassCleanup(shutil.rmtree, cls.media, ignore_errors=True)
+        cls.enterClassContext(override_settings(MEDIA_ROOT=cls.media))
+        super().setUpClass()  # runs setUpTestData
+
     @classmethod
     def setUpTestData(cls):
         seed(log=lambda message: None)
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        shutil.rmtree(MEDIA, ignore_errors=True)
 
     def test_the_data_set_has_the_stated_size_and_a_second_run_adds_nothing(self):
         self.assertEqual(COUNTS, {"news": 200, "events": 60, "projects": 60, "people": 150})  # issue 12
@@ -73,15 +72,15 @@ class BenchDataSetTests(TestCase):
     def test_the_download_deck_is_a_real_pdf_of_about_a_megabyte(self):
         deck = SlideDeck.objects.get(slug=BIG_DECK_SLUG)
         self.assertTrue(BIG_DECK_BYTES <= deck.size < 1.3 * BIG_DECK_BYTES, deck.size)
-        self.assertEqual((MEDIA / deck.file.name).stat().st_size, deck.size)
-        self.assertEqual((MEDIA / deck.file.name).read_bytes()[:5], b"%PDF-")
+        self.assertEqual((self.media / deck.file.name).stat().st_size, deck.size)
+        self.assertEqual((self.media / deck.file.name).read_bytes()[:5], b"%PDF-")
         self.assertGreaterEqual(deck.page_count, 3)
-        self.assertTrue((MEDIA / deck.thumbnail.name).is_file())
+        self.assertTrue((self.media / deck.thumbnail.name).is_file())
 
     def test_every_measured_page_answers_an_anonymous_visitor(self):
         pages = bench_pages()
         self.assertEqual(len(pages), 10)
-        with self.settings(MEDIA_ROOT=MEDIA):  # the deck download reads the file
+        with self.settings(MEDIA_ROOT=self.media):  # the deck download reads the file
             for name, path, _ in pages:
                 with self.subTest(name):
                     self.assertEqual(self.client.get(path).status_code, 200)
