@@ -41,6 +41,10 @@ run: seed ## Set everything up and serve the site on http://127.0.0.1:8000
 serve: venv ## Serve the site as in production (DEBUG off, gunicorn, WhiteNoise) on http://127.0.0.1:8000
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
+.PHONY: bench
+bench: venv ## Load-test make serve on its own larger data set (var/bench/), cached and not; ~10 min
+	$(PY) -m bench.run
+
 .PHONY: lint
 lint: venv ## Ruff lint and format check
 	$(VENV)/bin/ruff check .
