@@ -6,6 +6,8 @@ import os
 from spp_site.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+# The bare view is the ceiling of a Django view on this stack: the page cache does not look it up.
+PAGE_CACHE_SKIP_PATHS = ["/bench/"]
 
 # Each server of a run gets its own key prefix (BENCH_CACHE_PREFIX), so whatever cache the site is
 # configured with, a server never answers from entries of another run or of the developer's server.

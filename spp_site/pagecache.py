@@ -208,7 +208,8 @@ class PageCacheMiddleware:
             return False
         if self.admin_prefix is None:
             self.admin_prefix = reverse("admin:index")
-        if request.path_info.startswith(self.admin_prefix):
+        path = request.path_info
+        if path.startswith(self.admin_prefix) or path.startswith(tuple(settings.PAGE_CACHE_SKIP_PATHS)):
             return False
         cookies = request.COOKIES
         return not (

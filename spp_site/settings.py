@@ -185,6 +185,8 @@ else:
 # The page cache for anonymous visitors (spp_site/pagecache.py): exact, so on in production; off by
 # default while developing (DEBUG), where templates change without a restart.
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
+# Paths (prefixes) the page cache never looks up, besides the admin's.
+PAGE_CACHE_SKIP_PATHS: list[str] = []
 # How long an unused page is kept (seconds). Not a staleness bound: changes show at once anyway.
 PAGE_CACHE_TIMEOUT = env_int("DJANGO_PAGE_CACHE_TIMEOUT", 24 * 60 * 60, minimum=1)
 
