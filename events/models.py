@@ -459,6 +459,8 @@ class SlideDeck(GuestSpeakers, StoredDocument):
         """Count a download by `client` (an opaque daily fingerprint, see events.downloads), at
         most once per client and day. Returns whether it was counted."""
         today = timezone.localdate()
+        if DownloadFingerprint.objects.filter(digest=client).exists():
+            return False  # the usual case once counted (ranges, repeats): no write, no lock
         with transaction.atomic():
             _, new = DownloadFingerprint.objects.get_or_create(digest=client, defaults={"day": today})
             if new:
