@@ -74,7 +74,11 @@ def test_half_configured_object_storage_refuses_to_start(monkeypatch, env, messa
 # --- slide decks: admin upload, download, versions, ZIP -------------------------------------------
 
 
-def test_admin_upload_lands_in_the_bucket_and_downloads_byte_identical(client, editor, bucket, media_root):
+def test_admin_upload_lands_in_the_bucket_and_downloads_byte_identical(
+    client, editor, bucket, media_root, settings, tmp_path, commit
+):
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path / "uploads"
+    settings.FILE_UPLOAD_TEMP_DIR.mkdir()
     event = EventFactory()
     client.force_login(editor)
     response = client.post("/admin/events/slidedeck/add/", deck_form(event, pdf_upload("talk.pdf")))
@@ -98,6 +102,7 @@ def test_admin_upload_lands_in_the_bucket_and_downloads_byte_identical(client, e
     assert body(thumbnail) == stored[deck.thumbnail.name]
 
     assert files_in(media_root) == []  # nothing in the local media folder
+    assert list(settings.FILE_UPLOAD_TEMP_DIR.iterdir()) == []  # nor a temporary file left behind
 
 
 def test_replacing_a_deck_file_keeps_the_old_object_as_a_version(client, editor, bucket, commit):
