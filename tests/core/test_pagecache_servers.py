@@ -102,7 +102,8 @@ def servers(request, database, tmp_path):
                 client.delete(key)
 
 
-def wait_until_serving(port, process):
+def wait_until_serving(port, process, log=None):
+    """Until the server on `port` answers; `log` is the file its stderr goes to (else a pipe)."""
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -111,7 +112,7 @@ def wait_until_serving(port, process):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail(f"gunicorn did not start: {process.stderr.read()}")
+                pytest.fail(f"gunicorn did not start: {log.read_text() if log else process.stderr.read()}")
             time.sleep(0.2)
 
 
@@ -123,13 +124,17 @@ class Browser:
         self.cookies = {}
 
     def request(self, method, path, body=None, headers=None):
+        response, content = self.request_bytes(method, path, body, headers)
+        return response, content.decode()
+
+    def request_bytes(self, method, path, body=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         headers = {"Host": "127.0.0.1", **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
-        content = response.read().decode()
+        content = response.read()
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
