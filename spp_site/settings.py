@@ -273,9 +273,11 @@ def s3_storage_from_env() -> dict | None:
     bucket = os.environ.get("STORAGE_S3_BUCKET", "").strip()
     if not bucket:
         if given:
+            one = len(given) == 1
             raise ImproperlyConfigured(
-                f"{', '.join(given)} set but STORAGE_S3_BUCKET is not: name the bucket to store uploads "
-                "in an object store, or unset them to keep uploads in MEDIA_ROOT."
+                f"{', '.join(given)} {'is' if one else 'are'} set but STORAGE_S3_BUCKET is not: name the "
+                f"bucket to store uploads in an object store, or unset {'it' if one else 'them'} to keep "
+                "uploads in MEDIA_ROOT."
             )
         return None
     access_key = os.environ.get("STORAGE_S3_ACCESS_KEY", "")

@@ -32,7 +32,7 @@ from storages.utils import clean_name
 # What one read from the object store asks for at most; the download views read 64 KiB at a time.
 READ_CHUNK_SIZE = 1024 * 1024
 # A store that does not answer costs a request seconds, not gunicorn's whole 30 s timeout.
-CLIENT_CONFIG = {"connect_timeout": 5, "read_timeout": 20, "retries": {"mode": "standard", "max_attempts": 3}}
+CLIENT_CONFIG = {"connect_timeout": 3, "read_timeout": 20, "retries": {"mode": "standard", "max_attempts": 3}}
 
 
 class MediaS3Storage(S3Storage):
@@ -115,7 +115,8 @@ class RangeReader(io.RawIOBase):
             return 0
         if self._body is None:
             try:
-                response = self._obj.get(Range=f"bytes={self._position}-", IfMatch=self._etag)
+                precondition = {"IfMatch": self._etag} if self._etag else {}  # (a store may send none)
+                response = self._obj.get(Range=f"bytes={self._position}-", **precondition)
             except ClientError as exc:
                 raise OSError(f"Could not read {self._obj.key} from the object store: {exc}") from exc
             self._body = response["Body"]
