@@ -9,7 +9,6 @@ test database is on, in a database of its own that the fixture creates and drops
 
 import io
 import re
-import signal
 import subprocess
 import sys
 import uuid
@@ -25,8 +24,12 @@ from django.conf import settings
 from psycopg import sql
 
 from tests.conftest import files_in
-from tests.core.test_pagecache_servers import Browser, redis_available, rename_news_item, wait_until_serving
-from tests.core.test_serving import free_port
+from tests.core.test_pagecache_servers import (
+    Browser,
+    edit_through_one_read_through_the_other,
+    gunicorn_servers,
+    redis_available,
+)
 from tests.core.test_settings import ROOT, TEST_KEY, clean_env
 from tests.forms import form_fields
 
@@ -117,38 +120,10 @@ def servers(site, tmp_path_factory):
     """Two gunicorn servers (one worker each) on free loopback ports, each with a media folder of
     its own."""
     env, _ = site
-    servers = [AppServer(free_port(), tmp_path_factory.mktemp(f"media-{n}")) for n in "ab"]
-    logs = [tmp_path_factory.mktemp(f"log-{n}") / "stderr" for n in "ab"]
-    processes = []
-    try:
-        for server, log in zip(servers, logs, strict=True):
-            with log.open("w") as stderr:
-                processes.append(
-                    subprocess.Popen(
-                        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "spp_site.wsgi"],
-                        cwd=ROOT,
-                        env={
-                            **env,
-                            "MEDIA_ROOT": str(server.media_root),
-                            "WEB_BIND": f"127.0.0.1:{server.port}",
-                            "WEB_WORKERS": "1",
-                            "WEB_THREADS": "2",
-                        },  # fmt: skip
-                        stdout=subprocess.DEVNULL,
-                        stderr=stderr,
-                    )
-                )
-        for server, process, log in zip(servers, processes, logs, strict=True):
-            wait_until_serving(server.port, process, log)
-        yield servers
-    finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    media = [tmp_path_factory.mktemp(f"media-{n}") for n in "ab"]
+    envs = [{**env, "MEDIA_ROOT": str(folder), "WEB_WORKERS": "1", "WEB_THREADS": "2"} for folder in media]
+    with gunicorn_servers(envs, tmp_path_factory.mktemp("logs")) as ports:
+        yield [AppServer(port, folder) for port, folder in zip(ports, media, strict=True)]
 
 
 def multipart(fields: dict[str, list[str]], files: dict[str, tuple[str, bytes, str]]):
@@ -182,20 +157,7 @@ def presentation(megabytes: int) -> bytes:
 
 def test_an_edit_through_one_server_is_served_by_the_other_on_the_next_request(servers):
     first, second = servers
-    editor = Browser(first.port)
-    editor.sign_in("editor", "editor-pass-123")
-    before, after = f"Before {uuid.uuid4().hex[:8]}", f"After {uuid.uuid4().hex[:8]}"
-    rename_news_item(editor, before)
-    visitor = Browser(second.port)
-    assert before in visitor.get("/news/")[1]
-    response, html = visitor.get("/news/")
-    assert response.headers["X-Page-Cache"] == "hit" and before in html
-
-    rename_news_item(editor, after)
-
-    response, html = visitor.get("/news/")
-    assert response.status == 200 and after in html and before not in html
-    assert response.headers["X-Page-Cache"] == "miss"
+    edit_through_one_read_through_the_other(first.port, second.port)
 
 
 def test_an_upload_through_one_server_downloads_byte_identical_through_the_other(servers, site, object_store):
