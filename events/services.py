@@ -36,6 +36,7 @@ def _store(inspected: InspectedDocument) -> tuple[str, list[str]]:
         stored = default_storage.save(name, inspected.content)
         written.append(stored)
         name = stored
+    inspected.release()
     return name, written
 
 

@@ -145,6 +145,12 @@ class InspectedDocument:
         listed = ", ".join(self.removed[:-1]) + (" and " if len(self.removed) > 1 else "") + self.removed[-1]
         return f"stored without {listed}: the site keeps no active content in PDFs. The pages are unchanged."
 
+    def release(self) -> None:
+        """Once stored: remove the disarmed PDF's temporary file now, not whenever the garbage
+        collector gets to it (the local folder moved it into place; an object store copied it)."""
+        if isinstance(self.content, DisarmedFile):
+            self.content.close()
+
 
 def _describe(head: bytes) -> str:
     """A short human description of what the bytes look like, for error messages."""

@@ -251,8 +251,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
-# Uploaded media are served by Django itself (see spp_site/urls.py) unless a web server or an
-# object store takes over; set DJANGO_SERVE_MEDIA=0 in that case.
+# Uploaded media are served by Django itself (spp_site/site_urls.py), from the local folder or the
+# object store alike (see s3_storage_from_env below); DJANGO_SERVE_MEDIA=0 only where something else
+# answers MEDIA_URL.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", True)
 
 STORAGES = {
@@ -265,6 +266,58 @@ STORAGES = {
         )
     },
 }
+
+
+def s3_storage_from_env() -> dict | None:
+    """Uploads in an S3-compatible object store (spp_site/storage.py) when STORAGE_S3_BUCKET is set;
+    None (the local folder) when no STORAGE_S3_* variable is. Anything half-configured is an error."""
+    given = sorted(name for name, value in os.environ.items() if name.startswith("STORAGE_S3_") and value)
+    bucket = os.environ.get("STORAGE_S3_BUCKET", "").strip()
+    if not bucket:
+        if given:
+            one = len(given) == 1
+            raise ImproperlyConfigured(
+                f"{', '.join(given)} {'is' if one else 'are'} set but STORAGE_S3_BUCKET is not: name the "
+                f"bucket to store uploads in an object store, or unset {'it' if one else 'them'} to keep "
+                "uploads in MEDIA_ROOT."
+            )
+        return None
+    access_key = os.environ.get("STORAGE_S3_ACCESS_KEY", "")
+    secret_key = os.environ.get("STORAGE_S3_SECRET_KEY", "")
+    if bool(access_key) != bool(secret_key):
+        raise ImproperlyConfigured(
+            "STORAGE_S3_ACCESS_KEY and STORAGE_S3_SECRET_KEY go together: set both, or neither to let "
+            "boto3 find credentials itself (AWS_* variables, an instance role)."
+        )
+    endpoint_url = os.environ.get("STORAGE_S3_ENDPOINT_URL", "").strip()
+    if endpoint_url and not endpoint_url.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"STORAGE_S3_ENDPOINT_URL must be an http(s):// address, e.g. https://s3.example.org (got {endpoint_url!r})."
+        )
+    addressing_style = os.environ.get("STORAGE_S3_ADDRESSING_STYLE", "").strip() or None
+    if addressing_style not in (None, "auto", "path", "virtual"):
+        raise ImproperlyConfigured(
+            f"STORAGE_S3_ADDRESSING_STYLE must be auto, path or virtual (got {addressing_style!r})."
+        )
+    return {
+        "BACKEND": "spp_site.storage.MediaS3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": os.environ.get("STORAGE_S3_REGION", "").strip() or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "addressing_style": addressing_style,
+            # Several sites can share one bucket, each below its own prefix.
+            "location": os.environ.get("STORAGE_S3_PREFIX", "").strip("/ "),
+            # As in the local folder: a name in use is never overwritten (stored names are content
+            # hashes, so this only matters if that ever changes).
+            "file_overwrite": False,
+        },
+    }
+
+
+STORAGES["default"] = s3_storage_from_env() or STORAGES["default"]
 
 # Uploads: slide decks may be large; images are capped separately (see spp_site/images.py).
 SLIDES_MAX_UPLOAD_SIZE = env_int("SLIDES_MAX_UPLOAD_SIZE", 100 * 1024 * 1024)

@@ -41,7 +41,7 @@ def media(request, path):
     try:
         file = default_storage.open(path, "rb")  # folders raise IsADirectoryError here
         modified = default_storage.get_modified_time(path)
-        size = default_storage.size(path)
+        size = file.size
     except (SuspiciousFileOperation, NotImplementedError, ValueError, OSError) as exc:
         raise Http404("No such file.") from exc
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"

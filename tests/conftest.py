@@ -1,7 +1,10 @@
 import io
+import logging
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import boto3
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -13,6 +16,8 @@ from django.test.utils import override_settings
 from PIL import Image
 
 from spp_site.roles import EDITOR, SITE_ADMINISTRATOR, sync_groups
+from spp_site.settings import s3_storage_from_env
+from tests.core.test_serving import free_port
 
 DEMO_HOST = "127.0.0.1"
 
@@ -136,3 +141,90 @@ def site_admin(roles):
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser("root", "root@example.org", "root-pass-123")
+
+
+@dataclass(frozen=True)
+class ObjectStore:
+    """An S3 protocol server on loopback (moto), with a boto3 client for looking into it."""
+
+    endpoint_url: str
+    client: object  # boto3's S3 client
+
+    @classmethod
+    def at(cls, endpoint_url: str) -> "ObjectStore":
+        client = boto3.client(
+            "s3", endpoint_url=endpoint_url, region_name="us-east-1",
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )  # fmt: skip
+        return cls(endpoint_url, client)
+
+    def new_bucket(self) -> str:
+        name = f"test-{uuid.uuid4().hex[:16]}"
+        self.client.create_bucket(Bucket=name)
+        return name
+
+    def env(self, bucket: str, prefix: str = "") -> dict[str, str]:
+        """The STORAGE_S3_* variables that store a site's uploads in `bucket` (below `prefix`)."""
+        return {
+            "STORAGE_S3_BUCKET": bucket,
+            "STORAGE_S3_ENDPOINT_URL": self.endpoint_url,
+            "STORAGE_S3_REGION": "us-east-1",
+            "STORAGE_S3_ACCESS_KEY": "testing",
+            "STORAGE_S3_SECRET_KEY": "testing",
+            "STORAGE_S3_ADDRESSING_STYLE": "path",
+            **({"STORAGE_S3_PREFIX": prefix} if prefix else {}),
+        }
+
+    def objects(self, bucket: str) -> dict[str, bytes]:
+        """Every object in `bucket`: key -> content."""
+        client = self.client
+        pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+        keys = [entry["Key"] for page in pages for entry in page.get("Contents", ())]
+        return {key: client.get_object(Bucket=bucket, Key=key)["Body"].read() for key in keys}
+
+    def remove_bucket(self, bucket: str) -> None:
+        client = self.client
+        for key in self.objects(bucket):
+            client.delete_object(Bucket=bucket, Key=key)
+        client.delete_bucket(Bucket=bucket)
+
+
+@pytest.fixture(scope="session")
+def object_store():
+    """moto in server mode on a free loopback port, for the whole session: a real S3 protocol
+    server (HTTP, signatures, ranges), no network. It keeps its buckets in this process's memory."""
+    from moto.server import ThreadedMotoServer
+
+    werkzeug = logging.getLogger("werkzeug")
+    level = werkzeug.level
+    werkzeug.setLevel(logging.ERROR)  # no line per request
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield ObjectStore.at(f"http://127.0.0.1:{port}")
+    server.stop()
+    werkzeug.setLevel(level)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    name: str
+    prefix: str
+    store: ObjectStore
+
+    def objects(self) -> dict[str, bytes]:
+        """What the site stored: name (below the prefix) -> content."""
+        start = f"{self.prefix}/" if self.prefix else ""
+        return {key.removeprefix(start): data for key, data in self.store.objects(self.name).items()}
+
+
+@pytest.fixture
+def bucket(object_store, settings, monkeypatch):
+    """This test's uploads go to a new, empty bucket (below a prefix, as when sites share one),
+    configured as an operator would: through the STORAGE_S3_* variables."""
+    bucket = Bucket(object_store.new_bucket(), "site-a", object_store)
+    for name, value in object_store.env(bucket.name, bucket.prefix).items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {**settings.STORAGES, "default": s3_storage_from_env()}
+    yield bucket
+    object_store.remove_bucket(bucket.name)

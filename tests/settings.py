@@ -10,7 +10,9 @@ from spp_site.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    # Uploads in each test's temporary MEDIA_ROOT whatever the shell exports (STORAGE_S3_*); the
+    # object-storage tests give themselves a bucket of their own.
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -2,6 +2,7 @@
 and one cache (the default cache folder, or Redis). An editor's save through one is what visitors
 of the other get on their very next request: no process keeps serving the old page."""
 
+import contextlib
 import http.client
 import re
 import signal
@@ -70,30 +71,10 @@ def servers(request, database, tmp_path):
         env.update(REDIS_URL="redis://127.0.0.1:6379/0", CACHE_KEY_PREFIX=prefix)
     else:
         env["CACHE_DIR"] = str(tmp_path / "cache")
-    ports = [free_port(), free_port()]
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "spp_site.wsgi"],
-            cwd=ROOT,
-            env={**env, "WEB_BIND": f"127.0.0.1:{port}"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for port in ports
-    ]
     try:
-        for port, process in zip(ports, processes, strict=True):
-            wait_until_serving(port, process)
-        yield [Browser(port) for port in ports]
+        with gunicorn_servers([env, env], tmp_path) as ports:
+            yield [Browser(port) for port in ports]
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
         if request.param == "redis":
             import redis
 
@@ -102,7 +83,41 @@ def servers(request, database, tmp_path):
                 client.delete(key)
 
 
-def wait_until_serving(port, process):
+@contextlib.contextmanager
+def gunicorn_servers(envs, log_folder):
+    """One gunicorn server (deploy/gunicorn.conf.py) per environment in `envs`, each on a free
+    loopback port, its stderr in `log_folder`. Yields the ports once every server answers; stops
+    them afterwards."""
+    ports = [free_port() for _ in envs]
+    logs = [log_folder / f"gunicorn-{port}.log" for port in ports]
+    processes = []
+    try:
+        for env, port, log in zip(envs, ports, logs, strict=True):
+            with log.open("w") as stderr:
+                processes.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "spp_site.wsgi"],
+                        cwd=ROOT,
+                        env={**env, "WEB_BIND": f"127.0.0.1:{port}"},
+                        stdout=subprocess.DEVNULL,
+                        stderr=stderr,
+                    )
+                )
+        for port, process, log in zip(ports, processes, logs, strict=True):
+            wait_until_serving(port, process, log)
+        yield ports
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def wait_until_serving(port, process, log):
+    """Until the server on `port` answers; `log` is the file its stderr goes to."""
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -111,7 +126,7 @@ def wait_until_serving(port, process):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail(f"gunicorn did not start: {process.stderr.read()}")
+                pytest.fail(f"gunicorn did not start: {log.read_text()}")
             time.sleep(0.2)
 
 
@@ -123,13 +138,17 @@ class Browser:
         self.cookies = {}
 
     def request(self, method, path, body=None, headers=None):
+        response, content = self.request_bytes(method, path, body, headers)
+        return response, content.decode()
+
+    def request_bytes(self, method, path, body=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         headers = {"Host": "127.0.0.1", **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
-        content = response.read().decode()
+        content = response.read()
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
@@ -171,23 +190,29 @@ def rename_news_item(editor, title):
 
 def test_an_edit_through_one_server_is_served_by_the_other_at_once(servers):
     first, second = servers
-    editor = Browser(first.port)
+    edit_through_one_read_through_the_other(first.port, second.port)
+
+
+def edit_through_one_read_through_the_other(first_port, second_port):
+    """An editor renames the news item through the first server; a visitor of the second, whose
+    page cache holds the news page, gets the new title on the very next request."""
+    editor = Browser(first_port)
     editor.sign_in("editor", "editor-pass-123")
     before, after = f"Before {uuid.uuid4().hex[:8]}", f"After {uuid.uuid4().hex[:8]}"
     rename_news_item(editor, before)
-    visitor, url = Browser(second.port), "/news/"
+    visitor, url = Browser(second_port), "/news/"
     response, html = visitor.get(url)
     assert response.status == 200 and before in html
     response, html = visitor.get(url)
     assert response.headers["X-Page-Cache"] == "hit" and before in html
-    assert Browser(first.port).get(url)[0].headers["X-Page-Cache"] == "hit"  # stored for both
+    assert Browser(first_port).get(url)[0].headers["X-Page-Cache"] == "hit"  # stored for both
 
     rename_news_item(editor, after)
 
     response, html = visitor.get(url)  # the other server, right away
     assert response.status == 200 and after in html and before not in html
     assert response.headers["X-Page-Cache"] == "miss"
-    assert after in Browser(first.port).get(url)[1]
+    assert after in Browser(first_port).get(url)[1]
     assert visitor.get(url)[0].headers["X-Page-Cache"] == "hit"
 
 

@@ -10,7 +10,7 @@ TEST_KEY = "tests-only-Qm3vX2nL9pR7tY4wE6uI1oK5jH0gF3dS8aZ2xC4vB6nM9"
 
 def clean_env(**env):
     """This process's environment without the site's variables, plus `env`."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "STORAGE_S3_"))}
     for name in ("DATABASE_URL", "REDIS_URL", "CACHE_DIR", "CACHE_KEY_PREFIX"):
         base.pop(name, None)
     base["DJANGO_SETTINGS_MODULE"] = "spp_site.settings"
@@ -82,7 +82,7 @@ SIGN_IN_SETTINGS = ["AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", "REQUIRE_2FA"]
 
 def sign_in_settings(**env):
     """The sign-in security settings as spp_site.settings reads them from `env`."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "STORAGE_S3_"))}
     for name in ("DATABASE_URL", "REDIS_URL", "CACHE_DIR", "CACHE_KEY_PREFIX"):
         base.pop(name, None)
     code = (
