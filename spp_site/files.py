@@ -11,7 +11,7 @@ the file size.
 import re
 from datetime import datetime
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, quote_etag
 
@@ -135,6 +135,11 @@ def stored_file_response(
     if request.method == "HEAD":
         source.close()
         response = HttpResponse(status=status)
+    elif status == 200:
+        # The whole file: a FileResponse, which the WSGI server may send with sendfile()
+        # (wsgi.file_wrapper: gunicorn does, for files on a local disk) instead of through Python.
+        response = FileResponse(source, status=status)
+        del response["Content-Disposition"]  # set below, from the stored document's own name
     else:
         response = StreamingHttpResponse(iter_file(source, start, length), status=status)
     response["Content-Type"] = content_type

@@ -7,11 +7,13 @@ import zoneinfo
 import icalendar
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from events.models import DownloadFingerprint, Event, SlideDeck
 from events.services import attach_file
 from events.uploads import inspect_document
+from events.views import deck_download
 from tests.events.factories import AgendaItemFactory, EventFactory, make_deck, pdf_upload
 from tests.programs.factories import PersonFactory
 from tests.queries import get_counting_queries
@@ -151,6 +153,23 @@ def test_download_returns_the_stored_bytes_with_the_right_headers(client, media_
     assert disposition.startswith("inline; filename*=utf-8''")
     assert "Pr%C3%A4sentation%20%E2%80%9EGr%C3%B6%C3%9Fe%E2%80%9C%20%22v2%22.pdf" in disposition
     assert response["ETag"] == f'"{deck.sha256}"' and response["Last-Modified"]
+
+
+def test_a_whole_file_is_handed_to_the_server_as_a_file(rf):
+    """So that the WSGI server can send it with sendfile() (gunicorn does: wsgi.file_wrapper)
+    instead of pushing it through Python; ranges are streamed."""
+    deck = make_deck()
+
+    def request(**headers):
+        request = rf.get(deck.get_download_url(), headers=headers)
+        request.user = AnonymousUser()
+        return request
+
+    whole = deck_download(request(), slug=deck.slug)
+    assert whole.file_to_stream is not None and whole.file_to_stream.fileno() > 0
+    whole.close()
+    part = deck_download(request(Range="bytes=0-9"), slug=deck.slug)
+    assert part.status_code == 206 and b"".join(part.streaming_content) == deck.file.open("rb").read(10)
 
 
 def test_ascii_names_with_quotes_are_escaped(client):
