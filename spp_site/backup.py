@@ -99,18 +99,22 @@ def pg_program(name: str) -> str:
     )
 
 
-def run_pg_program(name: str, settings_dict: dict, *options: str) -> str:
-    """Run `name` against the database of `settings_dict` (connected as Django connects: host, port,
-    user, password, service and TLS options; the password only in the environment)."""
-    args, env = DatabaseClient.settings_to_cmd_args_env(settings_dict, [])
-    # Django's arguments for psql: [-U user] [-h host] [-p port] [dbname]; the database is named
-    # with --dbname here, which pg_dump and pg_restore both understand.
-    dbname = settings_dict.get("NAME")
-    connection_args = args[1:-1] if dbname else args[1:]
-    command = [pg_program(name), *connection_args, *options]
-    if dbname:
-        command.append(f"--dbname={dbname}")
-    result = subprocess.run(command, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+def run_pg_program(name: str, *options: str, settings_dict: dict | None = None) -> str:
+    """Run `name` with `options`; with `settings_dict`, connected to that database as Django connects
+    (user, host, port, database, and in the environment as for Django's own client, psql: password,
+    service, TLS and password-file options)."""
+    command, env = [pg_program(name)], dict(os.environ)
+    if settings_dict is not None:
+        env.update(DatabaseClient.settings_to_cmd_args_env(settings_dict, [])[1] or {})
+        for flag, key in (
+            ("--username", "USER"),
+            ("--host", "HOST"),
+            ("--port", "PORT"),
+            ("--dbname", "NAME"),
+        ):
+            if settings_dict.get(key):
+                command.append(f"{flag}={settings_dict[key]}")
+    result = subprocess.run([*command, *options], env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise BackupError(f"{name} failed: {result.stderr.strip() or f'exit status {result.returncode}'}")
     return result.stdout
@@ -128,30 +132,49 @@ def engine(connection) -> str:
 def dump_database(connection, target: Path) -> str:
     """Write a consistent copy of the database to `target`; returns what made it."""
     if engine(connection) == "postgresql":
-        run_pg_program("pg_dump", connection.settings_dict, "--format=custom", f"--file={target}")
-        program = pg_program("pg_dump")
-        return subprocess.run([program, "--version"], capture_output=True, text=True).stdout.strip()
+        run_pg_program(
+            "pg_dump", "--format=custom", f"--file={target}", settings_dict=connection.settings_dict
+        )
+        return run_pg_program("pg_dump", "--version").strip()
     connection.ensure_connection()
     with contextlib.closing(sqlite3.connect(target)) as copy:
         connection.connection.backup(copy)
     return f"SQLite {sqlite3.sqlite_version} online backup API"
 
 
+def check_dump(vendor: str, dump: Path) -> None:
+    """The dump can be read by the program that will load it (before anything is dropped)."""
+    if vendor == "postgresql":
+        run_pg_program("pg_restore", "--list", str(dump))  # reads the table of contents
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(f"{dump.as_uri()}?mode=ro", uri=True)) as db:
+            problems = [row[0] for row in db.execute("PRAGMA quick_check")]
+    except sqlite3.Error as exc:
+        problems = [str(exc)]
+    if problems != ["ok"]:
+        raise BackupError(
+            f"The archive's SQLite database cannot be used: {'; '.join(problems[:SHOWN_PROBLEMS])}."
+        )
+
+
 def load_database(connection, dump: Path, *, force: bool) -> None:
     """Replace the database's content with `dump` (its tables must be gone unless `force`)."""
-    if engine(connection) == "postgresql":
+    vendor = engine(connection)
+    check_dump(vendor, dump)
+    if vendor == "postgresql":
         if force:
             drop_tables(connection)
         # Objects are owned by, and granted as, the user the site connects as: the dump's owners
         # and grants belong to the server it was made on.
         run_pg_program(
             "pg_restore",
-            connection.settings_dict,
             "--no-owner",
             "--no-privileges",
             "--single-transaction",
             "--exit-on-error",
             str(dump),
+            settings_dict=connection.settings_dict,
         )
     else:
         connection.ensure_connection()
@@ -319,7 +342,8 @@ def open_archive(path: Path):
     if not path.is_file():
         raise BackupError(f"{path}: no such file.")
     try:
-        tar = tarfile.open(path, mode="r:")  # noqa: SIM115 (closed when the block below ends)
+        # Also compressed (an operator may gzip archives for keeping elsewhere).
+        tar = tarfile.open(path, mode="r:*")  # noqa: SIM115 (closed when the block below ends)
     except (tarfile.TarError, OSError) as exc:
         raise BackupError(f"{not_ours} (not a tar file: {exc}).") from exc
     with tar:
@@ -346,7 +370,7 @@ def open_archive(path: Path):
             problems.append(f"{name} is missing")
         for name in sorted(by_name.keys() - listed.keys()):
             problems.append(f"{name} is not in the manifest")
-        for name in sorted(listed.keys() & by_name.keys()):
+        for name in (member.name for member in members if member.name in listed):  # in archive order
             if name != database and not _safe_media_name(name):
                 problems.append(f"{name} is not a name a file may have in the storage")
                 continue

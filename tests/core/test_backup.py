@@ -47,7 +47,8 @@ def database_rows(db) -> dict[str, list[tuple]]:
     rows = {}
     with db.cursor() as cursor:
         for table in db.introspection.table_names(cursor):
-            columns = len(db.introspection.get_table_description(cursor, table))
+            cursor.execute(f"SELECT * FROM {db.ops.quote_name(table)} WHERE 1 = 0")
+            columns = len(cursor.description)
             cursor.execute(
                 f"SELECT * FROM {db.ops.quote_name(table)} ORDER BY {', '.join(map(str, range(1, columns + 1)))}"
             )
@@ -225,6 +226,18 @@ def _with_manifest(change):
     return rewrite
 
 
+def _unreadable_dump(members):
+    """The database dump replaced by bytes no database program reads, listed with their right sum."""
+    members = list(members)
+    database, garbage = members[0][0], b"not a database dump " * 100
+
+    def relist(manifest):
+        entry = manifest["members"][0]
+        entry.update(size=len(garbage), sha256=hashlib.sha256(garbage).hexdigest())
+
+    return _with_manifest(relist)([(database, garbage), *members[1:]])
+
+
 def _listed(name, data):
     """Adds a member, listed in the manifest with its right size and sum."""
 
@@ -281,6 +294,10 @@ def test_a_damaged_or_unfitting_archive_is_refused_before_anything_changes(archi
         "missing-member": (lambda members: [m for m in members if m[0] != media_member.name], "is missing"),
         "outside-the-storage": (_listed("media/../../outside.txt", b"x"), "is not a name a file may have"),
         "other-engine": (_other_engine, "database, and this site is configured for"),
+        "unreadable-dump": (
+            _unreadable_dump,
+            "pg_restore failed" if connection.vendor == "postgresql" else "SQLite database cannot be used",
+        ),
         "newer-release": (
             _with_manifest(lambda m: m["migrations"]["news"].append("9999_from_the_future")),
             "news.9999_from_the_future",

@@ -31,5 +31,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         except DatabaseError as exc:
             raise CommandError(f"The database could not be read: {exc}") from exc
+        except OSError as exc:
+            raise CommandError(f"The archive could not be written: {exc}") from exc
         self.stdout.write(f"{describe(manifest)}.")
         self.stdout.write(self.style.SUCCESS(str(path)))

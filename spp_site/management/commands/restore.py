@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.template.defaultfilters import filesizeformat
 
 from spp_site.backup import BackupError, describe, restore_backup
 
@@ -33,8 +34,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         except DatabaseError as exc:
             raise CommandError(f"The database could not be reached or changed: {exc}") from exc
+        except OSError as exc:
+            raise CommandError(f"A file could not be read or stored: {exc}") from exc
         self.stdout.write(f"Restored from {archive}: {describe(manifest)}.")
-        self.stdout.write(f"{restored.tables} tables, {restored.files} files.")
+        size = filesizeformat(restored.bytes).replace("\xa0", " ")
+        self.stdout.write(f"{restored.tables} tables, {restored.files} files ({size}).")
         if restored.pending_migrations:
             self.stdout.write(
                 f"This release has {len(restored.pending_migrations)} migrations the archive's database "
