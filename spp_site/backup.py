@@ -44,7 +44,8 @@ from pathlib import Path, PurePosixPath
 import django
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connections
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connections
 from django.db.backends.postgresql.client import DatabaseClient
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
@@ -67,6 +68,20 @@ SHOWN_PROBLEMS = 5
 
 class BackupError(Exception):
     """What went wrong, written for the operator (the commands show it as it is)."""
+
+
+@contextlib.contextmanager
+def command_errors():
+    """The errors an operator can meet (a bad archive, the database or a file out of reach) as the
+    one-line message a management command shows, without a traceback."""
+    try:
+        yield
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    except DatabaseError as exc:
+        raise CommandError(f"The database could not be reached, read or changed: {exc}") from exc
+    except OSError as exc:
+        raise CommandError(f"A file could not be read or written: {exc}") from exc
 
 
 # --- PostgreSQL's programs -----------------------------------------------------------------------

@@ -286,6 +286,7 @@ def test_a_damaged_or_unfitting_archive_is_refused_before_anything_changes(archi
     }
     for name, (data, _) in variants.items():
         (tmp_path / name).write_bytes(data)
+    variants["no-such-file"] = (None, "no-such-file: no such file.")
     rewritten = {
         "extra-member": (
             lambda members: [*members, ("media/extra.txt", b"extra")],
@@ -313,3 +314,9 @@ def test_a_damaged_or_unfitting_archive_is_refused_before_anything_changes(archi
         assert expected in str(refused.value), name
 
     assert (database_rows(connection), stored_bytes(site)) == before
+
+
+def test_a_backup_that_cannot_be_written_says_why_without_a_traceback(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(CommandError, match="A file could not be read or written: .*a-file"):
+        call_command("backup", output_dir=tmp_path / "a-file" / "backups")

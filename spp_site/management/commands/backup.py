@@ -4,10 +4,9 @@ SHA-256 sums (spp_site.backup; `make backup`). Restore it with `manage.py restor
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.core.management.base import BaseCommand
 
-from spp_site.backup import BackupError, create_backup, describe
+from spp_site.backup import command_errors, create_backup, describe
 
 
 class Command(BaseCommand):
@@ -25,13 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output_dir, **options):
-        try:
+        with command_errors():
             path, manifest = create_backup(output_dir)
-        except BackupError as exc:
-            raise CommandError(str(exc)) from exc
-        except DatabaseError as exc:
-            raise CommandError(f"The database could not be read: {exc}") from exc
-        except OSError as exc:
-            raise CommandError(f"The archive could not be written: {exc}") from exc
         self.stdout.write(f"{describe(manifest)}.")
         self.stdout.write(self.style.SUCCESS(str(path)))

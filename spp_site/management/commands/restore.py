@@ -4,11 +4,10 @@ anything changes; a database with tables or a storage with files is replaced onl
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.core.management.base import BaseCommand
 from django.template.defaultfilters import filesizeformat
 
-from spp_site.backup import BackupError, describe, restore_backup
+from spp_site.backup import command_errors, describe, restore_backup
 
 
 class Command(BaseCommand):
@@ -28,14 +27,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, archive, force=False, **options):
-        try:
+        with command_errors():
             restored, manifest = restore_backup(archive, force=force)
-        except BackupError as exc:
-            raise CommandError(str(exc)) from exc
-        except DatabaseError as exc:
-            raise CommandError(f"The database could not be reached or changed: {exc}") from exc
-        except OSError as exc:
-            raise CommandError(f"A file could not be read or stored: {exc}") from exc
         self.stdout.write(f"Restored from {archive}: {describe(manifest)}.")
         size = filesizeformat(restored.bytes).replace("\xa0", " ")
         self.stdout.write(f"{restored.tables} tables, {restored.files} files ({size}).")
