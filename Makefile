@@ -60,6 +60,15 @@ check: venv ## Django system checks and the missing-migrations check
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+.PHONY: backup
+backup: venv ## Write the database and every uploaded file into one archive in var/backups/ (with SHA-256 sums)
+	$(PY) manage.py backup
+
+.PHONY: restore
+restore: venv ## Restore FILE=var/backups/spp-….tar into an empty database and storage (FORCE=1 replaces them)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/spp-YYYYmmdd-HHMMSS.tar [FORCE=1]"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(filter 1,$(FORCE)),--force)
+
 TOOLS := .tools
 VNU   := $(TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar
 

@@ -152,3 +152,17 @@ def stored_file_response(
             as_attachment, single_line(filename or name.rsplit("/", 1)[-1])
         )
     return headers(response)
+
+
+def listed_files(storage, folder: str = ""):
+    """Every file below `folder` (the whole storage by default), as names the storage opens, through
+    its `listdir` only: the same on a local folder and on object storage."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return  # nothing was ever stored there
+    prefix = f"{folder}/" if folder else ""
+    for name in files:
+        yield f"{prefix}{name}"
+    for subfolder in folders:
+        yield from listed_files(storage, f"{prefix}{subfolder}")

@@ -1,4 +1,5 @@
-"""Data written before a migration survives it (run on SQLite and on PostgreSQL)."""
+"""Data written before a migration survives it, and every migration of the site's apps can be
+unapplied on a database with content and applied again (run on SQLite and on PostgreSQL)."""
 
 import datetime
 
@@ -6,13 +7,16 @@ import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from spp_site.models import OldUrl, Page, SiteSettings
 from spp_site.roles import EDITOR, sync_groups
-from tests.core.factories import PageFactory
+from tests.core.factories import PageFactory, content_of_every_kind
 
 # Before Page and SiteSettings moved from programs to spp_site. Migrating back to these unapplies
 # programs 0002 and spp_site 0003 only: no other app's migration depends on them.
@@ -121,3 +125,41 @@ def test_pages_and_site_settings_keep_their_rows_and_references_when_they_move_t
     } <= editor
     assert not {p for p in editor if p.endswith("sitesettings")}
     assert not ContentType.objects.filter(app_label="programs", model__in=MOVED_MODELS).exists()
+
+
+# --- every migration of the site's apps can be unapplied --------------------------------------------
+
+SITE_APPS = ["spp_site", "programs", "events", "news"]
+
+
+def test_every_operation_in_the_sites_migrations_can_be_reversed():
+    """Data migrations name their way back (RunPython's reverse_code, RunSQL's reverse_sql): a
+    release can be rolled back with `migrate <app> <earlier migration>`."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    irreversible = [
+        f"{app}.{name}: {operation.describe()}"
+        for (app, name), migration in loader.disk_migrations.items()
+        if app in SITE_APPS
+        for operation in migration.operations
+        if not operation.reversible
+    ]
+    assert irreversible == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sites_apps_migrate_to_zero_and_forward_again_on_a_database_with_content(media_root):
+    content_of_every_kind()
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        for app in SITE_APPS:
+            call_command("migrate", app, "zero", verbosity=0, skip_checks=True)
+            assert not {name for a, name in MigrationRecorder(connection).applied_migrations() if a == app}
+        tables = connection.introspection.table_names()
+        assert [t for t in tables if t.split("_")[0] in {"programs", "events", "news"}] == []
+        call_command("migrate", verbosity=0, skip_checks=True)
+    finally:
+        # The rest of the test suite needs the latest schema, whatever happened above.
+        MigrationExecutor(connection).migrate(latest)
+    ContentType.objects.clear_cache()
+    assert MigrationExecutor(connection).migration_plan(latest) == []
+    content_of_every_kind()  # every table is there again and takes rows

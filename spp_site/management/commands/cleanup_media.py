@@ -20,6 +20,7 @@ from django.utils import timezone
 from events.services import DECK_DIR, THUMBNAIL_DIR
 from spp_site.admin_views import MARKDOWN_IMAGE_DIR
 from spp_site.cleanup import referenced_names
+from spp_site.files import listed_files
 from spp_site.images import original_name
 
 
@@ -30,18 +31,6 @@ def upload_folders() -> list[str]:
             if isinstance(field, models.FileField) and isinstance(field.upload_to, str):
                 folders.add(field.upload_to.split("%", 1)[0].strip("/"))  # up to a date pattern
     return sorted(folder for folder in folders if folder)
-
-
-def stored_files(storage, folder: str):
-    """Every file below `folder`, through the storage API."""
-    try:
-        folders, files = storage.listdir(folder)
-    except FileNotFoundError:
-        return  # nothing was ever uploaded there
-    for name in files:
-        yield f"{folder}/{name}"
-    for subfolder in folders:
-        yield from stored_files(storage, f"{folder}/{subfolder}")
 
 
 class Command(BaseCommand):
@@ -62,7 +51,7 @@ class Command(BaseCommand):
             raise CommandError("--min-age cannot be negative.")
         storage = default_storage
         folders = upload_folders()
-        found = sorted({name for folder in folders for name in stored_files(storage, folder)})
+        found = sorted({name for folder in folders for name in listed_files(storage, folder)})
         # A rendition is in use while the image it was made from is.
         in_use = referenced_names({original_name(name) for name in found})
         cutoff = timezone.now() - timedelta(minutes=min_age)
