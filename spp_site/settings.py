@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "spp_site.middleware.cross_origin_resource_policy",
+    # /healthz, answered before the host check, the page cache and sessions (spp_site/health.py).
+    "spp_site.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "spp_site.middleware.RejectNulMiddleware",
     # Anonymous visitors' pages from the cache: above sessions and authentication, so a page
@@ -315,6 +317,8 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Off only where nothing speaks HTTPS (`make serve`); `check --deploy` then reports W008.
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers probe /healthz over plain HTTP (spp_site/health.py).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     # Host (and port) that redirect goes to, if not the requested one.
     SECURE_SSL_HOST = os.environ.get("DJANGO_SECURE_SSL_HOST") or None
     SESSION_COOKIE_SECURE = True
