@@ -27,6 +27,8 @@ keepalive = 5
 # gunicorn >= 25 opens a control socket at one fixed path per user; several instances on one machine
 # (make serve, the audit, tests) would fight over it, and nothing here uses it.
 control_socket_disable = True
-accesslog = "-"
+# No access log: the site logs one line per request itself, with its request id (spp_site/logs.py).
+# gunicorn's own messages (workers started, stopped, timed out) go to stderr.
+accesslog = None
 certfile = os.environ.get("WEB_CERTFILE") or None
 keyfile = os.environ.get("WEB_KEYFILE") or None
