@@ -339,7 +339,16 @@ def summary(run):
         tally = counts.setdefault(phase, {}).setdefault(f"{answer.server} {kind}", {})
         status = str(answer.status or answer.error)
         tally[status] = tally.get(status, 0) + 1
-    return {"connections terminated": run.terminated, "answers": counts}
+    failed = [a.seconds for a in run.answers if a.status != 200]
+    back = [a.done for a in answers(run, "database", sent_after="up")]
+    return {
+        "connections terminated": run.terminated,
+        "answers": counts,
+        "slowest failed answer, s": round(max(failed, default=0), 3),
+        "first page after the database was back, s": round(min(back) - run.moments["up"], 3)
+        if back
+        else None,
+    }
 
 
 # --- the tests ------------------------------------------------------------------------------------
