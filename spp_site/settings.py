@@ -171,9 +171,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
         # Persistent connections in production: each gunicorn thread keeps its connection for
-        # 10 minutes instead of opening one per request (measured in docs/deploy.md: a third more
-        # pages per second, as many as psycopg's pool). The development server starts a thread per
-        # request, where they would only pile up.
+        # 10 minutes instead of opening one per request (measured, docs/deploy.md: half again as
+        # many pages per second; psycopg's pool did no better). The development server starts a
+        # thread per request, where they would only pile up.
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 600, minimum=0),
         # A kept connection is tested (SELECT 1) before its first use in each request, so one
         # that the database dropped (a restart, a terminated backend) is replaced, not an error.
