@@ -153,7 +153,6 @@ class Server:
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
             "SERVE_SETUP": "1" if setup else "0",
-            "WEB_ACCESSLOG": "",  # no access log: the bench measures pages, not log writing
         }
         server_env.pop("WEB_BIND", None)
         with open(self.log_path, "w") as output:

@@ -10,10 +10,8 @@ worker, two such connections stalled both workers. In production nginx stands in
 on only complete requests (docs/deploy.md); `make serve` has gunicorn alone.
 
 Environment: WEB_BIND (127.0.0.1:8000; several comma-separated), WEB_WORKERS (the number of CPU
-cores), WEB_THREADS (8), WEB_TIMEOUT (30 s), WEB_ACCESSLOG (where the access log goes: "-" for standard
-output, the default, a file name, or empty for none; `make bench` turns it off so as not to
-measure log writing), WEB_CERTFILE/WEB_KEYFILE (TLS, only for the local security audit:
-production terminates TLS in nginx).
+cores), WEB_THREADS (8), WEB_TIMEOUT (30 s), WEB_CERTFILE/WEB_KEYFILE (TLS, only for the local
+security audit: production terminates TLS in nginx).
 """
 
 import os
@@ -29,6 +27,8 @@ keepalive = 5
 # gunicorn >= 25 opens a control socket at one fixed path per user; several instances on one machine
 # (make serve, the audit, tests) would fight over it, and nothing here uses it.
 control_socket_disable = True
-accesslog = os.environ.get("WEB_ACCESSLOG", "-") or None
+# No access log: the site logs one line per request itself, with its request id (spp_site/logs.py).
+# gunicorn's own messages (workers started, stopped, timed out) go to stderr.
+accesslog = None
 certfile = os.environ.get("WEB_CERTFILE") or None
 keyfile = os.environ.get("WEB_KEYFILE") or None

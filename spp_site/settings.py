@@ -7,7 +7,9 @@ unless `DJANGO_SECRET_KEY` and `DJANGO_ALLOWED_HOSTS` are set.
 """
 
 import os
+import re
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +49,18 @@ def env_int(name: str, default: int, minimum: int | None = None) -> int:
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum} (got {raw!r}).")
     return value
+
+
+def env_addresses(name: str) -> list[tuple[str, str]]:
+    """`Name <address>, other@example.org, ...` as Django's [(name, address), ...]."""
+    raw = os.environ.get(name, "")
+    found = [(n, address) for n, address in getaddresses([raw]) if n or address]
+    if not all(re.fullmatch(r"[^@\s]+@[^@\s]+", address) for _, address in found):
+        raise ImproperlyConfigured(
+            f"{name} must be comma-separated e-mail addresses, each optionally with a name: "
+            f'"Jane Doe <jane@example.org>, ops@example.org" (got {raw!r}).'
+        )
+    return found
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -96,11 +110,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id for every request, and one log line with the answer and its duration.
+    "spp_site.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files get the security headers too.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "spp_site.middleware.cross_origin_resource_policy",
+    # /healthz, answered before the host check, the page cache and sessions (spp_site/health.py).
+    "spp_site.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "spp_site.middleware.RejectNulMiddleware",
     # Anonymous visitors' pages from the cache: above sessions and authentication, so a page
@@ -152,10 +170,24 @@ if not os.environ.get("DATABASE_URL"):
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Persistent connections in production: each gunicorn thread keeps its connection for
+        # 10 minutes instead of opening one per request (measured, docs/deploy.md: half again as
+        # many pages per second; psycopg's pool did no better). The development server starts a
+        # thread per request, where they would only pile up.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 600, minimum=0),
+        # A kept connection is tested (SELECT 1) before its first use in each request, so one
+        # that the database dropped (a restart, a terminated backend) is replaced, not an error.
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    options = DATABASES["default"].setdefault("OPTIONS", {})  # parameters in DATABASE_URL win
+    # An unreachable database fails a request in 2 s (libpq's shortest) with the 503 page, rather
+    # than after psycopg's default of 130 s.
+    options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 2, minimum=2))
+    # A connection whose server vanished without closing it (a crashed or failed-over host) fails
+    # once what was sent to it goes unacknowledged for 5 s, instead of after the kernel's ~15 minutes.
+    options.setdefault("tcp_user_timeout", 5000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A transaction takes SQLite's write lock when it begins: two concurrent saves then run one
     # after the other, and the second sees the first (the edit-conflict check). SQLite's default
@@ -356,6 +388,8 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Off only where nothing speaks HTTPS (`make serve`); `check --deploy` then reports W008.
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers probe /healthz over plain HTTP (spp_site/health.py).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     # Host (and port) that redirect goes to, if not the requested one.
     SECURE_SSL_HOST = os.environ.get("DJANGO_SECURE_SSL_HOST") or None
     SESSION_COOKIE_SECURE = True
@@ -406,10 +440,49 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL  # the sender of error mails to ADMINS
+# Errors in production (DEBUG off) are mailed to these, each with its request id.
+ADMINS = env_addresses("DJANGO_ADMINS")
 
+# Logs go to stdout, one line per record: JSON in production (spp_site/logs.py), plain text while
+# developing. One line per request (spp_site.requests; gunicorn's access log is off), errors with
+# the request's id, and errors mailed to ADMINS. DJANGO_LOG_LEVEL=WARNING leaves out the request lines.
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "filters": {
+        "request_id": {"()": "spp_site.logs.RequestIdFilter"},
+        "not_health_probe": {"()": "spp_site.logs.NotHealthProbeFilter"},
+        "mail_worthy": {"()": "spp_site.logs.MailWorthyFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {"()": "spp_site.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "mail": {"format": "%(message)s\n\nRequest ID: %(request_id)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id", "not_health_probe"],
+            "formatter": "text" if DEBUG else "json",
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "request_id", "not_health_probe", "mail_worthy"],
+            "formatter": "mail",
+        },
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own handlers replaced by the two above, so each record is written once.
+        "django": {"handlers": [], "level": "NOTSET", "propagate": True},
+        # A 4xx answer is in its request line already.
+        "django.request": {"level": "ERROR"},
+        # The development server writes a line per request of its own.
+        "spp_site.requests": {"level": "WARNING" if DEBUG else "NOTSET"},
+    },
 }

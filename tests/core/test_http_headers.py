@@ -130,7 +130,7 @@ def production_hsts(**env):
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return json.loads(result.stdout.splitlines()[-1])  # after the site's log lines
 
 
 def test_production_sends_hsts_for_a_year_with_subdomains():
