@@ -256,11 +256,16 @@ def _render(text: str) -> str:
 
 @lru_cache(maxsize=1024)  # a pure function of its argument: the same in every process
 def _rendered(text: str) -> str:
+    from .pagecache import CACHE_ERRORS
+
     key = f"markdown:{renderer_fingerprint()}:{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()}"
-    html_text = cache.get(key)
-    if html_text is None:
+    try:
+        html_text = cache.get(key)
+        if html_text is None:
+            html_text = _render(text)
+            cache.set(key, html_text, timeout=RENDERED_TIMEOUT)
+    except CACHE_ERRORS:  # rendered without the cache meanwhile (spp_site.pagecache logs it)
         html_text = _render(text)
-        cache.set(key, html_text, timeout=RENDERED_TIMEOUT)
     return html_text
 
 

@@ -32,6 +32,7 @@ menus (read on every page) out of the database.
 import bisect
 import functools
 import hashlib
+import logging
 import re
 import secrets
 import time
@@ -49,6 +50,19 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
+
+def _redis_errors() -> tuple[type[Exception], ...]:
+    try:
+        from redis.exceptions import RedisError
+    except ImportError:  # pragma: no cover - redis is a dependency; only REDIS_URL needs it
+        return ()
+    return (RedisError,)
+
+
+logger = logging.getLogger(__name__)
+# What a cache backend raises when its server cannot be reached (redis-py's errors are subclasses
+# of neither, so they are named; OSError covers the folder's). The site then works without it.
+CACHE_ERRORS = (OSError, *_redis_errors())
 TOKEN_KEY = "pagecache:token"
 # Says whether a page came from the cache ("hit") or was rendered ("miss"; stored if it may be).
 # Requests the cache does not serve (staff, the admin, POST) do not get it.
@@ -87,7 +101,7 @@ def content_changed(**kwargs):
     """Mark the content as changed: now, and again when the current transaction commits."""
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # m2m_changed: only after the change
-    cache.set(TOKEN_KEY, new_token(), timeout=None)
+    _replace_token()
     using = kwargs.get("using") or router.db_for_write(LogEntry)
     connection = connections[using]
     if connection.in_atomic_block and not any(
@@ -97,7 +111,17 @@ def content_changed(**kwargs):
 
 
 def _changed_on_commit():
-    cache.set(TOKEN_KEY, new_token(), timeout=None)
+    _replace_token()
+
+
+def _replace_token():
+    try:
+        cache.set(TOKEN_KEY, new_token(), timeout=None)
+    except CACHE_ERRORS:
+        # The save itself goes through. A cache that cannot be reached serves nothing meanwhile; if
+        # it kept its entries through the outage (Redis still running, unreachable from here),
+        # pages stored before the change may be served until the next change: empty it then.
+        logger.error("The cache cannot be reached: a change could not be marked.", exc_info=True)
 
 
 def moments(token: str, since: float) -> list[float]:
@@ -138,16 +162,25 @@ def keep(until: float | None) -> bool:
 
 
 def cached_until_change(name: str, compute):
-    """`compute()`, kept in the cache until the content changes (an edit or a moment passing)."""
-    token, since = current_token(), time.time()
-    key = f"pagecache:value:{code_version()}:{token}:{name}"
-    found = cache.get(key)
+    """`compute()`, kept in the cache until the content changes (an edit or a moment passing);
+    computed every time while the cache cannot be reached."""
+    since = time.time()
+    try:
+        token = current_token()
+        key = f"pagecache:value:{code_version()}:{token}:{name}"
+        found = cache.get(key)
+    except CACHE_ERRORS:
+        logger.warning("The cache cannot be reached: %s computed without it.", name, exc_info=True)
+        return compute()
     if found is not None and (found[0] is None or since < found[0]):
         return found[1]
     value = compute()
-    until = valid_until(token, since)
-    if keep(until):
-        cache.set(key, (until, value), timeout=settings.PAGE_CACHE_TIMEOUT)
+    try:
+        until = valid_until(token, since)
+        if keep(until):
+            cache.set(key, (until, value), timeout=settings.PAGE_CACHE_TIMEOUT)
+    except CACHE_ERRORS:
+        logger.warning("The cache cannot be reached: %s not kept.", name, exc_info=True)
     return value
 
 
@@ -180,9 +213,16 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self.may_serve(request):
             return self.get_response(request)
-        token, since = current_token(), time.time()
-        key = self.key(request, token)
-        stored = cache.get(key)
+        since = time.time()
+        try:
+            token = current_token()
+            key = self.key(request, token)
+            stored = cache.get(key)
+        except CACHE_ERRORS:
+            logger.warning(
+                "The cache cannot be reached: %s rendered without it.", request.path, exc_info=True
+            )
+            return self.get_response(request)
         if stored is not None and (stored["until"] is None or since < stored["until"]):
             return self.replay(request, stored)
         response = self.get_response(request)
@@ -191,16 +231,18 @@ class PageCacheMiddleware:
             self.prepare(response)
             try:
                 until = valid_until(token, since)
+                if keep(until):
+                    stored = {
+                        "until": until,
+                        "status": response.status_code,
+                        "headers": list(response.items()),
+                        "content": response.content,
+                    }
+                    cache.set(key, stored, timeout=settings.PAGE_CACHE_TIMEOUT)
             except DatabaseError:  # the page did not need the database, which is not there
-                return response
-            if keep(until):
-                stored = {
-                    "until": until,
-                    "status": response.status_code,
-                    "headers": list(response.items()),
-                    "content": response.content,
-                }
-                cache.set(key, stored, timeout=settings.PAGE_CACHE_TIMEOUT)
+                pass
+            except CACHE_ERRORS:
+                logger.warning("The cache cannot be reached: %s not stored.", request.path, exc_info=True)
         return response
 
     def may_serve(self, request) -> bool:

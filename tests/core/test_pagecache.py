@@ -7,10 +7,12 @@ import datetime
 import gzip
 
 import pytest
+import redis
 import time_machine
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.http import HttpResponse
@@ -509,3 +511,29 @@ def test_only_text_is_compressed(client, world):
     for url in ("/news/feed/rss/", "/events/calendar.ics", "/"):
         response = client.get(url, headers={"Accept-Encoding": "gzip"})
         assert response["Content-Encoding"] == "gzip", url
+
+
+class UnreachableCache(BaseCache):
+    """A cache whose server is down (as Redis' client reports it)."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+
+    def _fail(self, *args, **kwargs):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+
+    get = set = add = delete = get_many = set_many = clear = incr = touch = has_key = _fail
+
+
+def test_the_site_works_without_its_cache(client, superuser, settings, caplog):
+    settings.CACHES = {"default": {"BACKEND": f"{__name__}.UnreachableCache"}}
+    item = NewsItemFactory(title="Saved while the cache is down", body="With *Markdown*.")
+    for url in ("/", "/news/", item.get_absolute_url(), "/news/feed/rss/"):
+        response = client.get(url)
+        assert response.status_code == 200 and "X-Page-Cache" not in response, url
+    assert "<em>Markdown</em>" in client.get(item.get_absolute_url()).content.decode()
+    editor = Client()
+    editor.force_login(superuser)
+    admin_save(editor, f"/admin/news/newsitem/{item.pk}/change/", title="Edited while the cache is down")
+    assert "Edited while the cache is down" in client.get("/news/").content.decode()
+    assert "The cache cannot be reached" in caplog.text
