@@ -116,8 +116,8 @@ def gunicorn_servers(envs, log_folder):
                 process.kill()
 
 
-def wait_until_serving(port, process, log):
-    """Until the server on `port` answers; `log` is the file its stderr goes to."""
+def wait_until_serving(port, process, log=None):
+    """Until the server on `port` answers; `log` is the file its stderr goes to (else a pipe)."""
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -126,7 +126,8 @@ def wait_until_serving(port, process, log):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail(f"gunicorn did not start: {log.read_text()}")
+                output = log.read_text() if log else process.stderr.read()
+                pytest.fail(f"gunicorn did not start: {output}")
             time.sleep(0.2)
 
 

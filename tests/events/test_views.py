@@ -167,7 +167,7 @@ def test_a_whole_file_is_handed_to_the_server_as_a_file(rf):
 
     whole = deck_download(request(), slug=deck.slug)
     assert whole.file_to_stream is not None and whole.file_to_stream.fileno() > 0
-    whole.close()
+    whole.file_to_stream.close()  # not whole.close(): that ends the "request" and its connection
     part = deck_download(request(Range="bytes=0-9"), slug=deck.slug)
     assert part.status_code == 206 and b"".join(part.streaming_content) == deck.file.open("rb").read(10)
 
