@@ -140,8 +140,8 @@ def render(context: dict) -> str:
         f"for {max(1, context['seconds'] // 2)} s right before each, median of {context['rounds']} "
         "rounds, after a 1 s warm-up of each per server",
         f"- Server: `make serve` (scripts/serve.sh: DEBUG off, gunicorn gthread, {context['workers']} "
-        f"workers × {context['threads']} threads, access log off, DATABASE_CONN_MAX_AGE="
-        f"{context['conn_max_age']}) on 127.0.0.1; HTML is not compressed",
+        f"workers × {context['threads']} threads, the site's request log, DATABASE_CONN_MAX_AGE="
+        f"{context['conn_max_age']}) on 127.0.0.1; pages compressed only for clients that ask (wrk does not)",
         f"- Database: {context['database']}",
         f"- Data: {context['data']}",
         "",

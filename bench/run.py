@@ -413,7 +413,8 @@ def main() -> int:
             "rounds": rounds,
             "workers": os.environ.get("WEB_WORKERS") or os.cpu_count(),
             "threads": os.environ.get("WEB_THREADS") or 8,
-            "conn_max_age": os.environ.get("DATABASE_CONN_MAX_AGE") or 0,
+            # make serve runs with DEBUG off, where spp_site/settings.py keeps connections 600 s.
+            "conn_max_age": os.environ.get("DATABASE_CONN_MAX_AGE") or "600 (the production default)",
             "database": f"{vendor} {facts['version']} (`{shown_url(env['DATABASE_URL'])}`)",
             "data": f"{counts}; the event page has {facts['talks']} talks and {facts['talk_decks']} "
             f"decks; the downloaded deck is {facts['big_deck_bytes']:,} bytes",
