@@ -57,7 +57,7 @@ def test_admin_widgets_work_under_the_policy(live_server, superuser, context, cs
     assert item.author_person.last_name == "Lovelace"
     assert [e.title for e in item.related_events.all()] == ["Annual meeting"]
     assert "](/media/markdown/" in item.body
-    assert item.publish_at.date() == timezone.localdate()
+    assert timezone.localtime(item.publish_at).date() == timezone.localdate()  # the site's day, not UTC's
 
     # A project: filter_horizontal, a multiple autocomplete, the inline's "add another", and the
     # related-object popup ("+") whose answer page closes itself with a script.
