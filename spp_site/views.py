@@ -6,6 +6,7 @@ import mimetypes
 import posixpath
 import sys
 
+import botocore.exceptions
 import psycopg
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
@@ -62,16 +63,25 @@ def media(request, path):
 
 
 # Errors of a database that cannot be reached (down, restarting, out of connections). Django wraps
-# the driver's errors in its own; psycopg's are listed for any that reach us unwrapped.
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
+# the driver's errors in its own; psycopg's are listed for any that reach us unwrapped. And those of
+# an object store (STORAGE_S3_*) that cannot be reached or does not answer in time (botocore's).
+SERVICE_UNAVAILABLE = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    botocore.exceptions.ConnectionError,
+    botocore.exceptions.HTTPClientError,
+)
 RETRY_AFTER_SECONDS = 60
 
 
-def database_unavailable(error: BaseException | None) -> bool:
-    """Whether `error`, or an error it was raised from or during, means the database is unreachable."""
+def service_unavailable(error: BaseException | None) -> bool:
+    """Whether `error`, or an error it was raised from or during, means the database or the object
+    store cannot be reached."""
     seen = set()
     while error is not None and id(error) not in seen:
-        if isinstance(error, DATABASE_UNAVAILABLE):
+        if isinstance(error, SERVICE_UNAVAILABLE):
             return True
         seen.add(id(error))
         error = error.__cause__ or error.__context__
@@ -79,10 +89,10 @@ def database_unavailable(error: BaseException | None) -> bool:
 
 
 def server_error(request):
-    """handler500. When the database cannot be reached, a 503 with Retry-After, rendered like
-    Django's 500 page without a request: no context processor, so no query. Other errors get
-    Django's own 500 page (templates/500.html)."""
-    if not database_unavailable(sys.exc_info()[1]):
+    """handler500. When the database or the object store cannot be reached, a 503 with
+    Retry-After, rendered like Django's 500 page without a request: no context processor, so no
+    query. Other errors get Django's own 500 page (templates/500.html)."""
+    if not service_unavailable(sys.exc_info()[1]):
         return defaults.server_error(request)
     response = HttpResponse(loader.get_template("503.html").render(), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

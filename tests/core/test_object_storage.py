@@ -14,12 +14,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.core.management import call_command
+from django.test import Client
 
 from events.models import SlideDeck
 from spp_site.images import original_name, rendition_names
 from spp_site.settings import s3_storage_from_env
 from spp_site.storage import MediaS3Storage
 from tests.conftest import files_in, files_of, picture
+from tests.core.test_serving import free_port
 from tests.events.factories import EventFactory, make_deck, pdf_upload
 from tests.events.test_admin import deck_form
 from tests.programs.factories import PersonFactory
@@ -284,3 +286,14 @@ def test_a_backup_holds_every_object_of_the_site(transactional_db, bucket, tmp_p
     }
     assert {f"media/{name}": data for name, data in ours.items()} == members
     assert f"media/{deck.file.name}" in members and not any("theirs" in name for name in members)
+
+
+def test_an_object_store_that_cannot_be_reached_gets_the_503_page(bucket, settings, monkeypatch):
+    deck = make_deck()
+    monkeypatch.setenv("STORAGE_S3_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens
+    settings.STORAGES = {**settings.STORAGES, "default": s3_storage_from_env()}
+    visitor = Client(raise_request_exception=False)
+    for url in (deck.get_download_url(), f"/media/{deck.thumbnail.name}"):
+        response = visitor.get(url)
+        assert response.status_code == 503, url
+        assert response["Retry-After"] and "briefly unavailable" in response.content.decode()
