@@ -27,7 +27,7 @@ from news.models import NewsItem
 from programs.models import Role
 from spp_site import pagecache
 from spp_site.models import SiteSettings
-from spp_site.publishing import Status
+from spp_site.publishing import Status, start_of
 from tests.core.factories import PageFactory
 from tests.events.factories import AgendaItemFactory, EventFactory, make_deck, pdf_upload
 from tests.forms import form_fields
@@ -338,9 +338,7 @@ def test_a_call_opens_and_closes_on_the_apply_page(client, clock):
         publish_at=NOW - datetime.timedelta(days=1),
     )
     assert "is open." not in client.get("/apply/").content.decode()
-    opening = timezone.make_aware(
-        datetime.datetime.combine(local_today + datetime.timedelta(days=1), datetime.time())
-    )
+    opening = start_of(local_today + datetime.timedelta(days=1))
     clock.move_to(opening - datetime.timedelta(seconds=1))
     assert "is open." not in client.get("/apply/").content.decode()
     clock.move_to(opening)
@@ -353,9 +351,7 @@ def test_a_news_item_shows_closed_from_the_day_after_its_end_date(client, clock)
     local_today = timezone.localdate(NOW)
     item = NewsItemFactory(title="Job", expires_on=local_today, publish_at=NOW - datetime.timedelta(days=2))
     assert "badge-closed" not in client.get("/news/").content.decode()
-    midnight = timezone.make_aware(
-        datetime.datetime.combine(local_today + datetime.timedelta(days=1), datetime.time())
-    )
+    midnight = start_of(local_today + datetime.timedelta(days=1))
     clock.move_to(midnight - datetime.timedelta(seconds=1))
     assert "badge-closed" not in client.get("/news/").content.decode()
     clock.move_to(midnight)
