@@ -14,13 +14,14 @@ class SppSiteConfig(AppConfig):
     default = True  # the one for "spp_site" among the configs in this module
 
     def ready(self):
-        from . import cleanup, markdown, models, pagecache, text
+        from . import cleanup, markdown, models, pagecache, search, text
         from .redirects import track_url_changes
 
         text.connect()
         cleanup.connect()
         pagecache.connect()
         markdown.connect()
+        search.connect()
         track_url_changes(models.Page)
 
 

@@ -3,9 +3,11 @@ pasted into Markdown (the few things every app needs, or that belong to no singl
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
@@ -143,3 +145,63 @@ class SiteSettings(models.Model):
     @property
     def gepris_url(self):
         return gepris_url(self.dfg_number)
+
+
+class SearchEntry(models.Model):
+    """One public item as the site search finds it (see spp_site.search, which alone writes these
+    rows): what visitors may see of it right now, as plain text, with its address and date.
+
+    On PostgreSQL `vector` holds the weighted search vector (a GIN index, made by the migration,
+    serves it); on SQLite the migration's triggers copy the texts into an FTS5 table instead."""
+
+    class Kind(models.TextChoices):
+        NEWS = "news", _("News")
+        EVENT = "event", _("Event")
+        TALK = "talk", _("Talk")
+        DECK = "deck", _("Slides")
+        PROJECT = "project", _("Project")
+        PERSON = "person", _("Person")
+        PERSPECTIVE = "perspective", _("Research perspective")
+        PAGE = "page", _("Page")
+        CALL = "call", _("Call")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=400)
+    teaser = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    extra = models.TextField(blank=True, help_text="Speakers' names, text of the slides.")
+    date = models.DateTimeField(null=True, blank=True)
+    url = models.CharField(max_length=500)
+    meta = models.JSONField(default=dict, blank=True)
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["kind", "title"]
+        verbose_name = "search entry"
+        verbose_name_plural = "search entries"
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="unique_search_entry")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+    def get_absolute_url(self):
+        return self.url
+
+
+class SearchState(models.Model):
+    """The one row that says when the search index must next take in scheduled items whose
+    publication time has passed (nobody saves anything then); see spp_site.search.sync_due."""
+
+    next_due = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(help_text="Items published up to this moment are in the index.")
+
+    class Meta:
+        verbose_name = "search index state"
+        verbose_name_plural = "search index state"
+
+    def __str__(self):
+        return f"Search index: next due {self.next_due or 'never'}"

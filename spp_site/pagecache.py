@@ -70,8 +70,10 @@ STATUS_HEADER = "X-Page-Cache"
 # The site's apps: a save or delete of any of their models may change what visitors see.
 CONTENT_APPS = {"spp_site", "programs", "events", "news"}
 # Models of those apps that no public page shows: writing them must not empty the cache (a slide
-# download writes a fingerprint; a page view must not make the next one miss).
-NOT_CONTENT = {"events.downloadfingerprint"}
+# download writes a fingerprint; a page view must not make the next one miss). The search index
+# follows the content's own saves (which mark the change) and scheduled moments (which pages
+# already expire at); the search view writing it must not empty the cache.
+NOT_CONTENT = {"events.downloadfingerprint", "spp_site.searchentry", "spp_site.searchstate"}
 # The moments are read from this many seconds before the request that reads them, so that they
 # also hold for requests running at the same time that began earlier.
 MOMENTS_MARGIN = 60

@@ -10,6 +10,7 @@ app_name = "site"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,5 +1,5 @@
-"""The site's own views (the home page that composes every app, editors' pages, media files,
-robots.txt) and the mixins every app's detail views share (breadcrumbs, staff previews)."""
+"""The site's own views (the home page that composes every app, editors' pages, the search,
+media files, robots.txt) and the mixins every app's detail views share (breadcrumbs, staff previews)."""
 
 import hashlib
 import mimetypes
@@ -10,9 +10,12 @@ import botocore.exceptions
 import psycopg
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.template import loader
+from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.views import defaults
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
@@ -22,8 +25,9 @@ from news.models import NewsItem
 from programs import map as germany_map
 from programs.models import Call, Institution, ResearchPerspective, headline_numbers
 
+from . import search
 from .files import stored_file_response
-from .models import Page
+from .models import Page, SearchEntry
 
 # Media are written only by the site's own pipelines (images as WebP, slide decks, thumbnails);
 # anything else is offered as a download, never rendered by the browser.
@@ -170,3 +174,45 @@ class PageView(PublishedObjectMixin, DetailView):
     """An editor-written page (About, Imprint, Privacy, …) at /<slug>/."""
 
     model = Page
+
+
+class SearchView(TemplateView):
+    """/search/?q=…&type=…: the site search (spp_site.search), ranked, filterable by kind, paged.
+
+    Not stored by the page cache (`Cache-Control: private`): every query string would be a page of
+    its own, an unbounded number of rarely repeated entries that would push real pages out."""
+
+    template_name = "spp_site/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = search.query_text(self.request.GET.get("q", ""))
+        kind = self.request.GET.get("type", "")
+        kind = kind if kind in SearchEntry.Kind.values else ""
+        results = search.safe_search(query, kind or None)
+        page = Paginator(results, search.PER_PAGE).get_page(self.request.GET.get("page"))
+        total = sum(results.counts.values())
+        context.update(
+            query=query,
+            searched=bool(results.terms),
+            kind=kind,
+            kind_label=SearchEntry.Kind(kind).label if kind else "",
+            total=total,
+            facets=[
+                (value, label, results.counts[value])
+                for value, label in SearchEntry.Kind.choices
+                if results.counts[value]
+            ],
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            results=page.object_list,
+            querystring=urlencode({"q": query, **({"type": kind} if kind else {})}),
+            suggestions=search.suggestions(results.terms) if results.terms and not total else [],
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_cache_control(response, private=True)
+        return response

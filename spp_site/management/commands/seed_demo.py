@@ -5,6 +5,7 @@ import events.demo
 import news.demo
 import programs.demo
 import spp_site.demo
+from spp_site import search
 
 
 class Command(BaseCommand):
@@ -23,4 +24,6 @@ class Command(BaseCommand):
         event_data = events.demo.seed(log, program["people"])
         programs.demo.seed_calls(log, program["phases"], event_data["sessions"])
         news.demo.seed(log, event_data)
+        counts = search.rebuild()
+        log(f"search: {sum(counts.values())} entries in the index")
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
