@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Min, Value
+from django.db.models import F, Min, TextField, Value
 from django.db.models.functions import Concat
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone
@@ -595,7 +595,7 @@ def _ranked(terms) -> list[tuple[int, str]]:
 def _snippets(terms, ids) -> dict[int, str]:
     """Snippets with the matches between START and STOP, for the entries `ids` (where a text matched)."""
     if connection.vendor == "postgresql":
-        text = Concat("teaser", Value(" "), "body", Value(" "), "extra")
+        text = Concat("teaser", Value(" "), "body", Value(" "), "extra", output_field=TextField())
         headline = SearchHeadline(
             text, _pg_query(terms), config="english", start_sel=START, stop_sel=STOP,
             max_words=30, min_words=12, max_fragments=2, fragment_delimiter=" … ",

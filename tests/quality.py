@@ -31,6 +31,9 @@ PAGE_TYPES = {
     "news year": "/news/2023/",
     "news detail": "/news/2023/annual-meeting-2023-report/",
     "site page": "/about/",
+    "search results": "/search/?q=deep+learning",
+    "search, one kind": "/search/?q=homology&type=deck",
+    "search, nothing found": "/search/?q=aproximation",
     "not found (404)": "/no-such-page/",
 }
 
