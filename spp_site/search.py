@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Min, TextField, Value
 from django.db.models.functions import Concat
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -707,14 +707,3 @@ def suggestions(terms, limit=6) -> list[str]:
     for term in terms:
         found += difflib.get_close_matches(term, vocabulary - set(terms), n=3, cutoff=0.7)
     return list(dict.fromkeys(found))[:limit]
-
-
-def safe_search(text, kind=None) -> Results:
-    """`search`, but a database error on a query (there should be none) is logged and answered
-    with no results, never with an error page."""
-    try:
-        with transaction.atomic():
-            return search(text, kind)
-    except DatabaseError:
-        logger.exception("Search failed for %r", text)
-        return Results([], [], kind)

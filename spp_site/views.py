@@ -189,7 +189,7 @@ class SearchView(TemplateView):
         query = search.query_text(self.request.GET.get("q", ""))
         kind = self.request.GET.get("type", "")
         kind = kind if kind in SearchEntry.Kind.values else ""
-        results = search.safe_search(query, kind or None)
+        results = search.search(query, kind or None)
         page = Paginator(results, search.PER_PAGE).get_page(self.request.GET.get("page"))
         total = sum(results.counts.values())
         context.update(
