@@ -96,6 +96,20 @@ def event_ics(request, slug):
 
 
 @require_safe
+def talk_ics(request, slug, pk):
+    """One agenda item's calendar file; like the event's, staff may preview a draft's."""
+    talk = get_object_or_404(
+        AgendaItem.objects.filter(event__in=_visible_events(request)).select_related("event"),
+        event__slug=slug,
+        pk=pk,
+    )
+    if not talk.has_calendar_file:
+        raise Http404("This agenda item has no calendar file.")
+    response = _ics_response(calendar.talk_calendar(talk, request), f"{talk.event.slug}-{talk.pk}.ics")
+    return response if talk.event.is_published else private_preview(response)
+
+
+@require_safe
 def calendar_feed(request, kind=None):
     if kind is not None and kind not in Event.Kind.values:
         raise Http404("No such kind of event.")

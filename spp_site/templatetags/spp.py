@@ -1,5 +1,5 @@
 """Template helpers every app uses: Markdown, responsive images, machine-readable dates,
-navigation state, absolute URLs and protected e-mail addresses."""
+navigation state, absolute (and webcal) URLs and protected e-mail addresses."""
 
 import codecs
 from datetime import date, datetime
@@ -78,6 +78,15 @@ def nav_state(context, url_name):
 def absolute_url(context, path):
     request = context.get("request")
     return request.build_absolute_uri(path) if request else path
+
+
+@register.simple_tag(takes_context=True)
+def webcal_url(context, path):
+    """The absolute URL of a calendar feed with the `webcal` scheme: calendar programs subscribe to
+    it (and refresh it) instead of importing a copy once. Without a request, the path as it is."""
+    url = absolute_url(context, path)
+    scheme, sep, rest = url.partition("://")
+    return f"webcal://{rest}" if sep and scheme in ("http", "https") else url
 
 
 @register.filter
