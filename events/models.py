@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
@@ -282,7 +283,10 @@ class AgendaItem(GuestSpeakers):
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
     room = models.CharField(
-        max_length=100, blank=True, help_text="Where at the venue, if the programme uses several rooms."
+        gettext_lazy("room"),
+        max_length=100,
+        blank=True,
+        help_text=gettext_lazy("Where at the venue, if the programme uses several rooms."),
     )
     speakers = models.ManyToManyField("programs.Person", blank=True, related_name="agenda_items")
     abstract = MarkdownxField(blank=True, help_text="Markdown.")

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
@@ -104,7 +105,7 @@ def talk_ics(request, slug, pk):
         pk=pk,
     )
     if not talk.has_calendar_file:
-        raise Http404("This agenda item has no calendar file.")
+        raise Http404(gettext("This agenda item has no calendar file."))
     response = _ics_response(calendar.talk_calendar(talk, request), f"{talk.event.slug}-{talk.pk}.ics")
     return response if talk.event.is_published else private_preview(response)
 

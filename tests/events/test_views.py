@@ -491,3 +491,11 @@ def test_webcal_urls_keep_host_and_path_whatever_the_scheme(rf, secure):
     )
     assert html == "webcal://testserver/events/calendar.ics"
     assert Template("{% load spp %}{% webcal_url '/x.ics' %}").render(Context({})) == "/x.ics"
+
+
+def test_webcal_url_on_the_error_page_of_a_disallowed_host_is_the_bare_path(rf):
+    request = rf.get("/", HTTP_HOST="attacker.example")
+    html = Template("{% load spp %}{% webcal_url '/events/calendar.ics' %}").render(
+        Context({"request": request})
+    )
+    assert html == "/events/calendar.ics"
