@@ -28,7 +28,7 @@ def _zone(name):
 class AgendaItemInline(ContentInlineMixin, admin.StackedInline):
     model = AgendaItem
     extra = 0
-    fields = [("start", "end"), "title", "kind", "speakers", "guest_speakers", "abstract"]
+    fields = [("start", "end"), "title", ("kind", "room"), "speakers", "guest_speakers", "abstract"]
     autocomplete_fields = ["speakers"]
     classes = ["collapse"]
 

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
@@ -281,6 +282,12 @@ class AgendaItem(GuestSpeakers):
     end = models.DateTimeField(null=True, blank=True, help_text="Optional.")
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
+    room = models.CharField(
+        gettext_lazy("room"),
+        max_length=100,
+        blank=True,
+        help_text=gettext_lazy("Where at the venue, if the programme uses several rooms."),
+    )
     speakers = models.ManyToManyField("programs.Person", blank=True, related_name="agenda_items")
     abstract = MarkdownxField(blank=True, help_text="Markdown.")
 
@@ -313,6 +320,15 @@ class AgendaItem(GuestSpeakers):
     @property
     def local_end(self):
         return timezone.localtime(self.end, self.event.tzinfo) if self.end else None
+
+    @property
+    def has_calendar_file(self):
+        """Whether members can add this item to their calendars on its own: it has an end time
+        (start alone is not an appointment) and is something one attends, not a break."""
+        return self.end is not None and self.kind != self.Kind.BREAK
+
+    def get_calendar_url(self):
+        return reverse("events:talk-ics", kwargs={"slug": self.event.slug, "pk": self.pk})
 
 
 class Licence(models.TextChoices):

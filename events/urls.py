@@ -10,6 +10,7 @@ urlpatterns = [
     path("events/calendar/<slug:kind>.ics", views.calendar_feed, name="calendar-kind"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
     path("events/<slug:slug>/calendar.ics", views.event_ics, name="ics"),
+    path("events/<slug:slug>/talks/<int:pk>/calendar.ics", views.talk_ics, name="talk-ics"),
     path("events/<slug:slug>/slides.zip", views.event_slides_zip, name="slides-zip"),
     path("slides/<slug:slug>/", views.SlideDeckDetailView.as_view(), name="deck-detail"),
     path("slides/<slug:slug>/download/", views.deck_download, name="deck-download"),

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
@@ -93,6 +94,20 @@ def event_ics(request, slug):
     event = get_object_or_404(_visible_events(request), slug=slug)
     response = _ics_response(calendar.calendar([event], request, event.title), f"{event.slug}.ics")
     return response if event.is_published else private_preview(response)
+
+
+@require_safe
+def talk_ics(request, slug, pk):
+    """One agenda item's calendar file; like the event's, staff may preview a draft's."""
+    talk = get_object_or_404(
+        AgendaItem.objects.filter(event__in=_visible_events(request)).select_related("event"),
+        event__slug=slug,
+        pk=pk,
+    )
+    if not talk.has_calendar_file:
+        raise Http404(gettext("This agenda item has no calendar file."))
+    response = _ics_response(calendar.talk_calendar(talk, request), f"{talk.event.slug}-{talk.pk}.ics")
+    return response if talk.event.is_published else private_preview(response)
 
 
 @require_safe

@@ -1,10 +1,11 @@
 """Template helpers every app uses: Markdown, responsive images, machine-readable dates,
-navigation state, absolute URLs and protected e-mail addresses."""
+navigation state, absolute (and webcal) URLs and protected e-mail addresses."""
 
 import codecs
 from datetime import date, datetime
 
 from django import template
+from django.core.exceptions import DisallowedHost
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
@@ -78,6 +79,19 @@ def nav_state(context, url_name):
 def absolute_url(context, path):
     request = context.get("request")
     return request.build_absolute_uri(path) if request else path
+
+
+@register.simple_tag(takes_context=True)
+def webcal_url(context, path):
+    """The absolute URL of a calendar feed with the `webcal` scheme: calendar programs subscribe to
+    it (and refresh it) instead of importing a copy once. Without a request, or on the error page
+    for a request whose Host header is not allowed (the footer shows this link), the path as it is."""
+    try:
+        url = absolute_url(context, path)
+    except DisallowedHost:
+        return path
+    scheme, sep, rest = url.partition("://")
+    return f"webcal://{rest}" if sep and scheme in ("http", "https") else url
 
 
 @register.filter

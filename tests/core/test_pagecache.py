@@ -109,6 +109,7 @@ class World:
             "events": "/events/",
             "event": self.event.get_absolute_url(),
             "event calendar": f"{self.event.get_absolute_url()}calendar.ics",
+            "talk calendar": self.talk.get_calendar_url(),
             "all events calendar": "/events/calendar.ics",
             "deck": self.deck.get_absolute_url(),
             "news": "/news/",
@@ -123,7 +124,7 @@ class World:
 
 PAGE_TYPES = [
     "home", "research", "perspective", "projects", "project", "people", "person", "apply", "call",
-    "events", "event", "event calendar", "all events calendar", "deck", "news", "news year",
+    "events", "event", "event calendar", "talk calendar", "all events calendar", "deck", "news", "news year",
     "news item", "rss", "atom", "page", "robots.txt",
 ]  # fmt: skip
 

@@ -8,9 +8,10 @@ import icalendar
 import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
 from django.utils import timezone
 
-from events.models import DownloadFingerprint, Event, SlideDeck
+from events.models import AgendaItem, DownloadFingerprint, Event, SlideDeck
 from events.services import attach_file
 from events.uploads import inspect_document
 from events.views import deck_download
@@ -286,6 +287,7 @@ def test_draft_previews_are_not_cached_publicly(client, editor):
         deck.versions.get().get_absolute_url(),
         deck.event.get_absolute_url() + "slides.zip",
         deck.event.get_absolute_url() + "calendar.ics",
+        AgendaItemFactory(event=deck.event).get_calendar_url(),
     ):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -419,3 +421,81 @@ def test_download_header_stays_valid_for_file_names_with_line_breaks(client):
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'inline; filename="Talk Set-Cookie: x=1.pdf"'
     assert "Set-Cookie" not in response.headers
+
+
+# --- calendar of one talk -------------------------------------------------------------------------
+
+
+def test_talk_calendar_is_a_download_named_after_the_event_and_talk(client):
+    talk = AgendaItemFactory(event=EventFactory(slug="meeting"))
+    response = client.get(f"/events/meeting/talks/{talk.pk}/calendar.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="meeting-{talk.pk}.ics"'
+    event_file = client.get("/events/meeting/calendar.ics")
+    for header in ("Cache-Control", "Vary", "X-Page-Cache"):  # public: the page cache stores both
+        assert response[header] == event_file[header], header
+    assert client.post(talk.get_calendar_url()).status_code == 405
+
+
+def test_talk_calendars_exist_only_for_timed_talks_of_public_events_under_their_own_event(client):
+    draft_talk = AgendaItemFactory(event=EventFactory(status="draft"))
+    event = EventFactory(slug="meeting")
+    other = AgendaItemFactory(event=EventFactory(slug="other"))
+    no_end = AgendaItemFactory(event=event, end=None)
+    coffee = AgendaItemFactory(event=event, kind=AgendaItem.Kind.BREAK)
+    assert client.get(draft_talk.get_calendar_url()).status_code == 404
+    assert client.get(f"/events/meeting/talks/{other.pk}/calendar.ics").status_code == 404
+    assert client.get(no_end.get_calendar_url()).status_code == 404
+    assert client.get(coffee.get_calendar_url()).status_code == 404
+    assert client.get("/events/meeting/talks/999999/calendar.ics").status_code == 404
+    assert client.get("/events/meeting/talks/x/calendar.ics").status_code == 404
+
+
+def test_agenda_offers_a_calendar_file_per_timed_talk_named_after_the_talk(client):
+    event = EventFactory()
+    talk = AgendaItemFactory(event=event, title="Sharp bounds", room="Goethe-Saal")
+    coffee = AgendaItemFactory(event=event, title="Coffee", kind=AgendaItem.Kind.BREAK)
+    untimed = AgendaItemFactory(event=event, title="Open end", end=None)
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert (
+        f'<a class="agenda-calendar" href="{talk.get_calendar_url()}">Add to calendar'
+        '<span class="visually-hidden"> – Sharp bounds</span></a>'
+    ) in html
+    assert "Room: Goethe-Saal" in html
+    assert coffee.get_calendar_url() not in html and untimed.get_calendar_url() not in html
+    assert html.count('class="agenda-calendar"') == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "feed"),
+    [("/events/", "/events/calendar.ics"), ("/events/?kind=workshop", "/events/calendar/workshop.ics")],
+)
+def test_event_list_offers_to_subscribe_to_its_calendar_and_to_download_it(client, url, feed):
+    html = client.get(url).content.decode()
+    assert f'<a href="webcal://testserver{feed}">Subscribe in your calendar program</a>' in html
+    assert f'<a href="{feed}">Download as iCalendar file (.ics)</a>' in html
+
+
+def test_footer_offers_to_subscribe_to_the_events_calendar(client):
+    html = client.get("/").content.decode()
+    assert '<a href="webcal://testserver/events/calendar.ics">Subscribe to the events calendar</a>' in html
+    assert '<a href="/events/calendar.ics">Events calendar (iCalendar)</a>' in html
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_webcal_urls_keep_host_and_path_whatever_the_scheme(rf, secure):
+    request = rf.get("/", secure=secure)
+    html = Template("{% load spp %}{% webcal_url '/events/calendar.ics' %}").render(
+        Context({"request": request})
+    )
+    assert html == "webcal://testserver/events/calendar.ics"
+    assert Template("{% load spp %}{% webcal_url '/x.ics' %}").render(Context({})) == "/x.ics"
+
+
+def test_webcal_url_on_the_error_page_of_a_disallowed_host_is_the_bare_path(rf):
+    request = rf.get("/", HTTP_HOST="attacker.example")
+    html = Template("{% load spp %}{% webcal_url '/events/calendar.ics' %}").render(
+        Context({"request": request})
+    )
+    assert html == "/events/calendar.ics"
