@@ -9,12 +9,11 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from spp_site.admin import ContentAdmin, ContentInlineMixin, PublishableAdmin, thumbnail
+from spp_site.admin import ContentAdmin, ContentInlineMixin, PublishableAdmin, admin_moment, thumbnail
 
 from .forms import BulkUploadForm, SlideDeckForm
 from .models import TIMEZONE_CHOICES, AgendaItem, Event, SlideDeck, SlideDeckVersion, site_timezone
@@ -136,7 +135,7 @@ class EventAdmin(PublishableAdmin):
 
     @admin.display(description=_("starts"), ordering="start")
     def local_start_display(self, obj):
-        label = date_format(obj.local_start, "d M Y H:i")
+        label = admin_moment(obj.local_start)
         return f"{label} ({obj.timezone})" if obj.shows_zone else label
 
     @admin.display(description=_("agenda items"), ordering="agenda_total")

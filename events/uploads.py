@@ -189,7 +189,7 @@ def inspector_words(text) -> str:
 
 
 def join_and(items) -> str:
-    """ "a", "a and b", "a, b and c" in the active language."""
+    """The items as "a", "a and b" or "a, b and c", in the active language."""
     items = [str(item) for item in items]
     if len(items) < 2:
         return "".join(items)

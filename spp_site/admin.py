@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -64,6 +64,11 @@ FORMFIELD_OVERRIDES = {
     MarkdownxField: {"widget": MarkdownPreviewWidget},
     models.DateTimeField: {"widget": ZonedSplitDateTime},
 }
+
+
+def admin_moment(value):
+    """A moment in change lists: "03 Dec 2026 14:30", with the month and order of the active language."""
+    return date_format(value, pgettext("date format (as Django's date filter)", "d M Y H:i"))
 
 
 def thumbnail(field_file, alt="", size=64):
@@ -217,7 +222,7 @@ class PublishableAdmin(ContentAdmin):
         if obj.status == Status.DRAFT:
             return format_html('<span class="spp-state spp-draft">{}</span>', Status.DRAFT.label)
         if obj.is_scheduled:
-            when = date_format(timezone.localtime(obj.publish_at), "d M Y H:i")
+            when = admin_moment(timezone.localtime(obj.publish_at))
             return format_html(
                 '<span class="spp-state spp-scheduled">{}</span>',
                 gettext("Scheduled · %(when)s") % {"when": when},

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from events.models import Event
 from news.models import NewsItem
@@ -12,9 +13,16 @@ from programs.models import Call
 from .models import Page
 
 PUBLISHABLE_MODELS = (NewsItem, Event, Page, Call)
-# Dates as Django formats them, so that month names follow the active language ("03 Dec 2026").
-DAY = "d M Y"
-MOMENT = "d M Y, H:i T"
+
+
+def _day(value):
+    """A day as "03 Dec 2026", with the month's name and the order of the active language."""
+    return date_format(value, pgettext("date format (as Django's date filter)", "d M Y"))
+
+
+def _moment(value):
+    """A moment as "03 Dec 2026, 14:30 CET", in the active language."""
+    return date_format(value, pgettext("date format (as Django's date filter)", "d M Y, H:i T"))
 
 
 def _admin_url(obj):
@@ -40,7 +48,7 @@ def attention_items(user):
             _("Past events without slides"),
             _("Upload the slide decks, or leave as is if there were none."),
             [
-                (e, _admin_url(e), date_format(e.local_start, DAY))
+                (e, _admin_url(e), _day(e.local_start))
                 for e in Event.objects.past().filter(slide_decks__isnull=True).distinct()[:10]
             ],
         )
@@ -48,7 +56,7 @@ def attention_items(user):
             _("Upcoming events without an agenda"),
             _("Add the programme as agenda items."),
             [
-                (e, _admin_url(e), date_format(e.local_start, DAY))
+                (e, _admin_url(e), _day(e.local_start))
                 for e in Event.objects.upcoming().filter(agenda_items__isnull=True).distinct()[:10]
             ],
         )
@@ -58,12 +66,12 @@ def attention_items(user):
             continue
         kind = capfirst(model._meta.verbose_name)
         for obj in model.objects.scheduled().order_by("publish_at")[:10]:
-            when = date_format(timezone.localtime(obj.publish_at), MOMENT)
+            when = _moment(timezone.localtime(obj.publish_at))
             scheduled.append(
                 (obj, _admin_url(obj), _("%(kind)s · goes live %(when)s") % {"kind": kind, "when": when})
             )
         for obj in model.objects.stale_drafts().order_by("created_at")[:10]:
-            since = date_format(timezone.localtime(obj.created_at), DAY)
+            since = _day(timezone.localtime(obj.created_at))
             stale.append(
                 (obj, _admin_url(obj), _("%(kind)s · draft since %(since)s") % {"kind": kind, "since": since})
             )
@@ -77,7 +85,7 @@ def attention_items(user):
                 (
                     c,
                     _admin_url(c),
-                    _("Deadline %(when)s") % {"when": date_format(timezone.localtime(c.deadline), MOMENT)},
+                    _("Deadline %(when)s") % {"when": _moment(timezone.localtime(c.deadline))},
                 )
                 for c in Call.objects.open().order_by("deadline")
             ],
