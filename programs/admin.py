@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -91,7 +92,7 @@ class PersonAdminForm(forms.ModelForm):
 class ErasureForm(forms.Form):
     what = forms.MultipleChoiceField(
         label=_("Erase"),
-        choices=[(key, label) for key, (label, _fields) in Person.PERSONAL_DATA.items()],
+        choices=[(key, capfirst(label)) for key, (label, _fields) in Person.PERSONAL_DATA.items()],
         initial=list(Person.PERSONAL_DATA),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose what to erase.")},
@@ -102,7 +103,7 @@ class ErasureForm(forms.Form):
 
     def summary(self) -> str:
         """What is erased, in words (never the data itself): for the history note and the log."""
-        return ", ".join(Person.PERSONAL_DATA[key][0].lower() for key in self.cleaned_data["what"])
+        return ", ".join(str(Person.PERSONAL_DATA[key][0]) for key in self.cleaned_data["what"])
 
 
 class MembershipInline(ContentInlineMixin, admin.TabularInline):

@@ -239,10 +239,11 @@ class Person(models.Model):
     # public record of who took part (as the DFG publishes it), shown on project and event pages;
     # to remove someone entirely, erase this and then delete the person.
     PERSONAL_DATA = {
-        "photo": (_("Portrait photo and its description"), ("photo", "photo_alt")),
-        "email": (_("Public e-mail"), ("email",)),
-        "website": (_("Website"), ("website",)),
-        "bio": (_("Biography, with pictures pasted into it"), ("bio",)),
+        # Labels as they read inside a sentence ("Erased: …"); the erasure form capitalises them.
+        "photo": (_("portrait photo and its description"), ("photo", "photo_alt")),
+        "email": (_("public e-mail"), ("email",)),
+        "website": (_("website"), ("website",)),
+        "bio": (_("biography, with pictures pasted into it"), ("bio",)),
     }
 
     class Meta:
