@@ -9,9 +9,10 @@ import spp_site.images
 
 
 class Migration(migrations.Migration):
+    # Labels and help texts only (no SQL). No dependency on other apps' label migrations: each
+    # app's migrations can be unapplied on their own (tests/core/test_migrations.py).
     dependencies = [
         ("events", "0004_download_fingerprint"),
-        ("programs", "0002_move_site_models_to_spp_site"),
     ]
 
     operations = [

@@ -7,10 +7,10 @@ import spp_site.images
 
 
 class Migration(migrations.Migration):
+    # Labels and help texts only (no SQL). No dependency on other apps' label migrations: each
+    # app's migrations can be unapplied on their own (tests/core/test_migrations.py).
     dependencies = [
-        ("events", "0005_translatable_labels"),
         ("news", "0001_initial"),
-        ("programs", "0003_translatable_labels"),
     ]
 
     operations = [

@@ -9,8 +9,9 @@ import spp_site.images
 
 
 class Migration(migrations.Migration):
+    # Labels and help texts only (no SQL). No dependency on other apps' label migrations: each
+    # app's migrations can be unapplied on their own (tests/core/test_migrations.py).
     dependencies = [
-        ("events", "0005_translatable_labels"),
         ("programs", "0002_move_site_models_to_spp_site"),
     ]
 

@@ -9,9 +9,10 @@ import spp_site.images
 
 
 class Migration(migrations.Migration):
+    # Labels and help texts only (no SQL). No dependency on other apps' label migrations: each
+    # app's migrations can be unapplied on their own (tests/core/test_migrations.py).
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("programs", "0003_translatable_labels"),
         ("spp_site", "0004_sign_in_security_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
