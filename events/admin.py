@@ -10,8 +10,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from spp_site.admin import ContentAdmin, ContentInlineMixin, PublishableAdmin, thumbnail
+from spp_site.admin import ContentAdmin, ContentInlineMixin, PublishableAdmin, admin_moment, thumbnail
 
 from .forms import BulkUploadForm, SlideDeckForm
 from .models import TIMEZONE_CHOICES, AgendaItem, Event, SlideDeck, SlideDeckVersion, site_timezone
@@ -37,7 +39,11 @@ def report_disarmed(request, form):
     """Tell the editor what was taken out of the file just uploaded with `form` (a SlideDeckForm)."""
     inspected = getattr(form, "inspected", None)
     if inspected and inspected.notice:
-        messages.warning(request, f"“{form.cleaned_data['upload'].name}” {inspected.notice}")
+        messages.warning(request, disarmed_message(form.cleaned_data["upload"].name, inspected.notice))
+
+
+def disarmed_message(name, notice):
+    return gettext("“%(name)s” %(notice)s") % {"name": name, "notice": notice}
 
 
 class SlideDeckInline(ContentInlineMixin, admin.StackedInline):
@@ -60,7 +66,7 @@ class SlideDeckInline(ContentInlineMixin, admin.StackedInline):
     prepopulated_fields = {"slug": ["title"]}
     show_change_link = True
 
-    @admin.display(description="current file")
+    @admin.display(description=_("current file"))
     def file_summary(self, obj):
         if not obj or not obj.file:
             return "—"
@@ -97,17 +103,19 @@ class EventAdmin(PublishableAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary"]}),
         (
-            "When",
+            _("When"),
             {
                 "fields": ["timezone", "start", "end", "all_day"],
-                "description": "Start, end and all agenda times are in the event's time zone (chosen here). "
-                "Change the zone and save before entering times for an event abroad.",
+                "description": _(
+                    "Start, end and all agenda times are in the event's time zone (chosen here). "
+                    "Change the zone and save before entering times for an event abroad."
+                ),
             },
         ),
-        ("Where", {"fields": ["venue_name", "address", "online_url"]}),
-        ("Description", {"fields": ["description", "cover_image", "cover_alt", "projects"]}),
-        ("Registration", {"fields": ["registration_url", "registration_deadline"]}),
-        ("Publishing", {"fields": ["status", "publish_at"]}),
+        (_("Where"), {"fields": ["venue_name", "address", "online_url"]}),
+        (_("Description"), {"fields": ["description", "cover_image", "cover_alt", "projects"]}),
+        (_("Registration"), {"fields": ["registration_url", "registration_deadline"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at"]}),
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -125,16 +133,16 @@ class EventAdmin(PublishableAdmin):
             )
         )
 
-    @admin.display(description="starts", ordering="start")
+    @admin.display(description=_("starts"), ordering="start")
     def local_start_display(self, obj):
-        label = obj.local_start.strftime("%d %b %Y %H:%M")
+        label = admin_moment(obj.local_start)
         return f"{label} ({obj.timezone})" if obj.shows_zone else label
 
-    @admin.display(description="agenda items", ordering="agenda_total")
+    @admin.display(description=_("agenda items"), ordering="agenda_total")
     def agenda_count(self, obj):
         return obj.agenda_total
 
-    @admin.display(description="slide decks", ordering="deck_total")
+    @admin.display(description=_("slide decks"), ordering="deck_total")
     def deck_count(self, obj):
         return obj.deck_total
 
@@ -171,7 +179,7 @@ class EventAdmin(PublishableAdmin):
     def bulk_upload_view(self, request, object_id):
         event = self.get_object(request, unquote(object_id))
         if event is None:
-            raise Http404("No such event.")
+            raise Http404(gettext("No such event."))
         if not (self.has_change_permission(request, event) and request.user.has_perm("events.add_slidedeck")):
             raise PermissionDenied
         created, refused = [], []
@@ -180,19 +188,33 @@ class EventAdmin(PublishableAdmin):
             if form.is_valid():
                 created, refused, disarmed = create_decks(event, form.cleaned_data["files"])
                 if created:
-                    self.message_user(request, f"{len(created)} slide deck(s) created.", messages.SUCCESS)
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "%(count)d slide deck created.", "%(count)d slide decks created.", len(created)
+                        )
+                        % {"count": len(created)},
+                        messages.SUCCESS,
+                    )
                 for name, notice in disarmed:
-                    self.message_user(request, f"“{name}” {notice}", messages.WARNING)
+                    self.message_user(request, disarmed_message(name, notice), messages.WARNING)
                 if refused:
                     self.message_user(
-                        request, f"{len(refused)} file(s) refused; see below why.", messages.WARNING
+                        request,
+                        ngettext(
+                            "%(count)d file refused; see below why.",
+                            "%(count)d files refused; see below why.",
+                            len(refused),
+                        )
+                        % {"count": len(refused)},
+                        messages.WARNING,
                     )
                 form = BulkUploadForm()
         else:
             form = BulkUploadForm()
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Upload slides to “{event}”",
+            "title": gettext("Upload slides to “%(event)s”") % {"event": event},
             "opts": self.opts,
             "original": event,
             "event": event,
@@ -220,9 +242,11 @@ class VersionInline(admin.TabularInline):
     ]
     readonly_fields = fields
 
-    @admin.display(description="file")
+    @admin.display(description=_("file"))
     def download(self, obj):
-        return format_html('<a href="{}">Download</a>', obj.get_absolute_url()) if obj.pk else "—"
+        return (
+            format_html('<a href="{}">{}</a>', obj.get_absolute_url(), gettext("Download")) if obj.pk else "—"
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -252,10 +276,10 @@ class SlideDeckAdmin(ContentAdmin):
     fieldsets = [
         (None, {"fields": ["event", "agenda_item", "title", "slug", "speakers", "guest_speakers"]}),
         (
-            "File",
+            _("File"),
             {"fields": ["upload", "file_info", "thumb_large", "sha256", "uploaded_at", "download_count"]},
         ),
-        ("Rights", {"fields": ["licence", "language"]}),
+        (_("Rights"), {"fields": ["licence", "language"]}),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -272,26 +296,28 @@ class SlideDeckAdmin(ContentAdmin):
                 kwargs["queryset"] = AgendaItem.objects.filter(event_id=event_id).select_related("event")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description="preview")
+    @admin.display(description=_("preview"))
     def thumb(self, obj):
         return thumbnail(obj.thumbnail, alt="", size=60)
 
-    @admin.display(description="first page")
+    @admin.display(description=_("first page"))
     def thumb_large(self, obj):
-        return thumbnail(obj.thumbnail, alt="First page", size=240)
+        return thumbnail(obj.thumbnail, alt=gettext("First page"), size=240)
 
-    @admin.display(description="size", ordering="size")
+    @admin.display(description=_("size"), ordering="size")
     def size_display(self, obj):
         return obj.summary.split(", ")[-1] if obj.file else "—"
 
-    @admin.display(description="current file")
+    @admin.display(description=_("current file"))
     def file_info(self, obj):
         if not obj.file:
             return "—"
         return format_html(
-            '{} ({}) · <a href="{}">download</a> · <a href="{}">public page</a>',
+            '{} ({}) · <a href="{}">{}</a> · <a href="{}">{}</a>',
             obj.original_filename,
             obj.summary,
             obj.get_download_url(),
+            gettext("download"),
             obj.get_absolute_url(),
+            gettext("public page"),
         )

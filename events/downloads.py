@@ -7,7 +7,7 @@ from pathlib import PurePath
 
 from django.core.files.storage import default_storage
 from django.http import StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.http import content_disposition_header
 from django.utils.text import get_valid_filename
@@ -87,6 +87,15 @@ def _unique_names(decks):
 
 
 def index_text(event, decks, names, url) -> str:
+    """The ZIP's index.txt. In English whatever the visitor's language: it is a manifest (like the
+    file names and checksums it lists) of a download whose address is the same in every language
+    and which shared caches keep, and it is written while the response streams, when the request's
+    language is no longer guaranteed to be active."""
+    with translation.override("en"):
+        return _index_text(event, decks, names, url)
+
+
+def _index_text(event, decks, names, url) -> str:
     lines = [
         f"Slides of “{event.title}”",
         url,

@@ -1,5 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from spp_site.text import interpolate_lazy
 
 from .models import SlideDeck
 from .services import attach_file
@@ -13,11 +16,16 @@ class SlideDeckForm(forms.ModelForm):
     version, the deck's URL stays)."""
 
     upload = forms.FileField(
-        label="File",
+        label=_("File"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
-        help_text=f"{ACCEPTED_TEXT}. Uploading a new file replaces the current one; the old file is kept as an "
-        "earlier version.",
+        help_text=interpolate_lazy(
+            _(
+                "%(accepted)s. Uploading a new file replaces the current one; the old file is kept as an "
+                "earlier version."
+            ),
+            {"accepted": ACCEPTED_TEXT},
+        ),
     )
 
     class Meta:
@@ -44,7 +52,7 @@ class SlideDeckForm(forms.ModelForm):
         cleaned = super().clean()
         missing = not self.instance.file and not cleaned.get("upload") and "upload" not in self.errors
         if missing and (self.has_changed() or not self.empty_permitted):
-            self.add_error("upload", "Choose the slide file to upload.")
+            self.add_error("upload", _("Choose the slide file to upload."))
         return cleaned
 
     def save(self, commit=True):
@@ -71,13 +79,18 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         if not files:
-            raise ValidationError("Choose one or more files.", code="required")
+            raise ValidationError(_("Choose one or more files."), code="required")
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
 class BulkUploadForm(forms.Form):
     files = MultipleFileField(
-        label="Slide files",
-        help_text=f"Select as many files as you like ({ACCEPTED_TEXT}). Each becomes one deck, titled from "
-        "its file name; you can edit titles and speakers afterwards.",
+        label=_("Slide files"),
+        help_text=interpolate_lazy(
+            _(
+                "Select as many files as you like (%(accepted)s). Each becomes one deck, titled from its file "
+                "name; you can edit titles and speakers afterwards."
+            ),
+            {"accepted": ACCEPTED_TEXT},
+        ),
     )

@@ -10,7 +10,8 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
@@ -32,7 +33,7 @@ def validate_timezone(value):
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError("Unknown time zone: %(tz)s", params={"tz": value}) from exc
+        raise ValidationError(_("Unknown time zone: %(tz)s"), params={"tz": value}) from exc
 
 
 # An event in progress until its end included (`end >= now`) is past from just after it.
@@ -69,52 +70,59 @@ class EventQuerySet(PublishableQuerySet):
 
 class Event(Publishable):
     class Kind(models.TextChoices):
-        ANNUAL_MEETING = "annual_meeting", "Annual meeting"
-        INFORMATION_SESSION = "information_session", "Information session"
-        WORKSHOP = "workshop", "Workshop"
-        SCHOOL = "school", "Summer/winter school"
-        COLLOQUIUM = "colloquium", "Colloquium"
-        OTHER = "other", "Other"
+        ANNUAL_MEETING = "annual_meeting", _("Annual meeting")
+        INFORMATION_SESSION = "information_session", _("Information session")
+        WORKSHOP = "workshop", _("Workshop")
+        SCHOOL = "school", _("Summer/winter school")
+        COLLOQUIUM = "colloquium", _("Colloquium")
+        OTHER = "other", pgettext_lazy("kind of event", "Other")
 
     class Status(models.TextChoices):
         DRAFT = PublishStatus.DRAFT.value, PublishStatus.DRAFT.label
         PUBLISHED = PublishStatus.PUBLISHED.value, PublishStatus.PUBLISHED.label
-        CANCELLED = "cancelled", "Cancelled (stays visible, marked as cancelled)"
+        CANCELLED = "cancelled", _("Cancelled (stays visible, marked as cancelled)")
 
     PUBLIC_STATUSES = (Status.PUBLISHED, Status.CANCELLED)
 
     uuid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=120, unique=True)
-    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.WORKSHOP)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.WORKSHOP)
     status = models.CharField(
+        _("status"),
         max_length=20,
         choices=Status.choices,
         default=Status.DRAFT,
-        help_text="Drafts are visible only to staff. Cancelled events stay public, clearly marked.",
+        help_text=_("Drafts are visible only to staff. Cancelled events stay public, clearly marked."),
     )
-    start = models.DateTimeField(help_text="In the event's time zone.")
-    end = models.DateTimeField(help_text="In the event's time zone.")
+    start = models.DateTimeField(_("start"), help_text=_("In the event's time zone."))
+    end = models.DateTimeField(_("end"), help_text=_("In the event's time zone."))
     all_day = models.BooleanField(
-        "all-day event", default=False, help_text="Only the dates count; times are ignored."
+        _("all-day event"), default=False, help_text=_("Only the dates count; times are ignored.")
     )
     timezone = models.CharField(
-        "time zone",
+        _("time zone"),
         max_length=64,
         default=site_timezone,
         validators=[validate_timezone],
-        help_text="Where the event takes place. Start, end and agenda times are entered in this zone.",
+        help_text=_("Where the event takes place. Start, end and agenda times are entered in this zone."),
     )
-    venue_name = models.CharField("venue", max_length=200, blank=True)
-    address = models.TextField(blank=True)
-    online_url = models.URLField("online meeting link", blank=True)
-    summary = models.CharField(max_length=300, blank=True, help_text="One line for lists and link previews.")
-    description = MarkdownxField(blank=True, help_text="Markdown; $…$ and $$…$$ for mathematics.")
-    cover_image = ProcessedImageField(upload_to="events", blank=True)
-    cover_alt = models.CharField("cover image description", max_length=200, blank=True)
-    registration_url = models.URLField("registration link", blank=True)
-    registration_deadline = models.DateTimeField(null=True, blank=True)
-    projects = models.ManyToManyField("programs.Project", blank=True, related_name="events")
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    online_url = models.URLField(_("online meeting link"), blank=True)
+    summary = models.CharField(
+        _("summary"), max_length=300, blank=True, help_text=_("One line for lists and link previews.")
+    )
+    description = MarkdownxField(
+        _("description"), blank=True, help_text=_("Markdown; $…$ and $$…$$ for mathematics.")
+    )
+    cover_image = ProcessedImageField(_("cover image"), upload_to="events", blank=True)
+    cover_alt = models.CharField(_("cover image description"), max_length=200, blank=True)
+    registration_url = models.URLField(_("registration link"), blank=True)
+    registration_deadline = models.DateTimeField(_("registration deadline"), null=True, blank=True)
+    projects = models.ManyToManyField(
+        "programs.Project", blank=True, related_name="events", verbose_name=_("projects")
+    )
     sequence = models.PositiveIntegerField(
         default=0, editable=False, help_text="Revision number for calendar programs (iCalendar SEQUENCE)."
     )
@@ -130,8 +138,8 @@ class Event(Publishable):
 
     class Meta:
         ordering = ["-start"]
-        verbose_name = "event"
-        verbose_name_plural = "events"
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="event_end_after_start")]
 
     def __str__(self):
@@ -169,11 +177,11 @@ class Event(Publishable):
             if self.all_day:
                 self.start, self.end = self._all_day_bounds()
             if self.end < self.start:
-                errors["end"] = "The event cannot end before it starts."
+                errors["end"] = _("The event cannot end before it starts.")
         if self.cover_image and not self.cover_alt:
-            errors["cover_alt"] = "Describe the cover image for visitors who cannot see it."
+            errors["cover_alt"] = _("Describe the cover image for visitors who cannot see it.")
         if self.registration_deadline and self.end and self.registration_deadline > self.end:
-            errors["registration_deadline"] = "The registration deadline is after the event has ended."
+            errors["registration_deadline"] = _("The registration deadline is after the event has ended.")
         if errors:
             raise ValidationError(errors)
 
@@ -248,7 +256,10 @@ class GuestSpeakers(models.Model):
     """Speakers who are not in the people directory, as comma-separated names (agenda items, decks)."""
 
     guest_speakers = models.CharField(
-        max_length=300, blank=True, help_text="Speakers who are not in the people directory, comma-separated."
+        _("guest speakers"),
+        max_length=300,
+        blank=True,
+        help_text=_("Speakers who are not in the people directory, comma-separated."),
     )
 
     class Meta:
@@ -270,33 +281,37 @@ class AgendaItemQuerySet(models.QuerySet):
 
 class AgendaItem(GuestSpeakers):
     class Kind(models.TextChoices):
-        TALK = "talk", "Talk"
-        KEYNOTE = "keynote", "Keynote"
-        BREAK = "break", "Break"
-        POSTER_SESSION = "poster_session", "Poster session"
-        DISCUSSION = "discussion", "Discussion"
-        OTHER = "other", "Other"
+        TALK = "talk", _("Talk")
+        KEYNOTE = "keynote", pgettext_lazy("kind of talk", "Keynote")
+        BREAK = "break", _("Break")
+        POSTER_SESSION = "poster_session", _("Poster session")
+        DISCUSSION = "discussion", _("Discussion")
+        OTHER = "other", pgettext_lazy("kind of agenda item", "Other")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda_items")
-    start = models.DateTimeField(help_text="In the event's time zone.")
-    end = models.DateTimeField(null=True, blank=True, help_text="Optional.")
-    title = models.CharField(max_length=300)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("event")
+    )
+    start = models.DateTimeField(_("start"), help_text=_("In the event's time zone."))
+    end = models.DateTimeField(_("end"), null=True, blank=True, help_text=_("Optional."))
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TALK)
     room = models.CharField(
-        gettext_lazy("room"),
+        _("room"),
         max_length=100,
         blank=True,
-        help_text=gettext_lazy("Where at the venue, if the programme uses several rooms."),
+        help_text=_("Where at the venue, if the programme uses several rooms."),
     )
-    speakers = models.ManyToManyField("programs.Person", blank=True, related_name="agenda_items")
-    abstract = MarkdownxField(blank=True, help_text="Markdown.")
+    speakers = models.ManyToManyField(
+        "programs.Person", blank=True, related_name="agenda_items", verbose_name=_("speakers")
+    )
+    abstract = MarkdownxField(_("abstract"), blank=True, help_text=_("Markdown."))
 
     objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["start", "pk"]
-        verbose_name = "agenda item"
-        verbose_name_plural = "agenda items"
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="agenda_item_end_after_start"
@@ -311,7 +326,7 @@ class AgendaItem(GuestSpeakers):
 
     def clean(self):
         if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": "An agenda item cannot end before it starts."})
+            raise ValidationError({"end": _("An agenda item cannot end before it starts.")})
 
     @property
     def local_start(self):
@@ -336,8 +351,8 @@ class Licence(models.TextChoices):
     CC_BY_SA = "cc-by-sa-4.0", "CC BY-SA 4.0"
     CC_BY_NC = "cc-by-nc-4.0", "CC BY-NC 4.0"
     CC_BY_ND = "cc-by-nd-4.0", "CC BY-ND 4.0"
-    CC0 = "cc0-1.0", "CC0 1.0 (public domain)"
-    ALL_RIGHTS_RESERVED = "all-rights-reserved", "All rights reserved"
+    CC0 = "cc0-1.0", _("CC0 1.0 (public domain)")
+    ALL_RIGHTS_RESERVED = "all-rights-reserved", _("All rights reserved")
 
 
 LICENCE_URLS = {
@@ -350,15 +365,15 @@ LICENCE_URLS = {
 
 
 class Language(models.TextChoices):
-    ENGLISH = "en", "English"
-    GERMAN = "de", "German"
+    ENGLISH = "en", _("English")
+    GERMAN = "de", _("German")
 
 
 class DocumentType(models.TextChoices):
     PDF = "pdf", "PDF"
     PPTX = "pptx", "PowerPoint"
-    ODP = "odp", "OpenDocument presentation"
-    KEY = "key", "Keynote"
+    ODP = "odp", _("OpenDocument presentation")
+    KEY = "key", pgettext_lazy("file type", "Keynote")
 
 
 CONTENT_TYPES = {
@@ -372,15 +387,18 @@ CONTENT_TYPES = {
 class StoredDocument(models.Model):
     """A stored slide file and what was learnt from it on upload (shared by decks and their versions)."""
 
-    file = models.FileField(max_length=200, editable=False)
+    file = models.FileField(_("file"), max_length=200, editable=False)
     original_filename = models.CharField(
-        max_length=255, editable=False, help_text="The uploaded file's name, used for downloads."
+        _("original filename"),
+        max_length=255,
+        editable=False,
+        help_text=_("The uploaded file's name, used for downloads."),
     )
-    file_type = models.CharField(max_length=10, choices=DocumentType.choices, editable=False)
-    size = models.PositiveBigIntegerField(default=0, editable=False)
+    file_type = models.CharField(_("file type"), max_length=10, choices=DocumentType.choices, editable=False)
+    size = models.PositiveBigIntegerField(_("size"), default=0, editable=False)
     sha256 = models.CharField("SHA-256", max_length=64, editable=False)
-    page_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    page_count = models.PositiveIntegerField(_("page count"), null=True, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
 
     class Meta:
         abstract = True
@@ -394,9 +412,11 @@ class StoredDocument(models.Model):
         """e.g. "PDF, 24 pages, 3.1 MB"."""
         from django.template.defaultfilters import filesizeformat
 
-        parts = [DocumentType(self.file_type).label if self.file_type != DocumentType.PDF else "PDF"]
+        parts = [str(DocumentType(self.file_type).label) if self.file_type != DocumentType.PDF else "PDF"]
         if self.page_count:
-            parts.append(f"{self.page_count} page{'s' if self.page_count != 1 else ''}")
+            parts.append(
+                ngettext("%(count)d page", "%(count)d pages", self.page_count) % {"count": self.page_count}
+            )
         parts.append(filesizeformat(self.size).replace("\xa0", " "))
         return ", ".join(parts)
 
@@ -418,34 +438,43 @@ class SlideDeckQuerySet(models.QuerySet):
 
 
 class SlideDeck(GuestSpeakers, StoredDocument):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="slide_decks")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="slide_decks", verbose_name=_("event")
+    )
     agenda_item = models.ForeignKey(
         AgendaItem,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="slide_decks",
-        help_text="The talk these slides belong to (optional).",
+        verbose_name=_("agenda item"),
+        help_text=_("The talk these slides belong to (optional)."),
     )
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=120, unique=True, help_text="The deck's address: /slides/<slug>/.")
-    speakers = models.ManyToManyField("programs.Person", blank=True, related_name="slide_decks")
-    licence = models.CharField(max_length=30, choices=Licence.choices, default=Licence.CC_BY)
-    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
-    thumbnail = models.ImageField(max_length=200, blank=True, editable=False)
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(
+        _("slug"), max_length=120, unique=True, help_text=_("The deck's address: /slides/<slug>/.")
+    )
+    speakers = models.ManyToManyField(
+        "programs.Person", blank=True, related_name="slide_decks", verbose_name=_("speakers")
+    )
+    licence = models.CharField(_("licence"), max_length=30, choices=Licence.choices, default=Licence.CC_BY)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    thumbnail = models.ImageField(_("thumbnail"), max_length=200, blank=True, editable=False)
     text = models.TextField(
-        "extracted text", blank=True, editable=False, help_text="From the PDF, for search."
+        _("extracted text"), blank=True, editable=False, help_text=_("From the PDF, for search.")
     )
-    download_count = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    download_count = models.PositiveIntegerField(_("download count"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["text", "download_count"])
 
     objects = SlideDeckQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "agenda_item__start", "title"]
-        verbose_name = "slide deck"
-        verbose_name_plural = "slide decks"
+        verbose_name = _("slide deck")
+        verbose_name_plural = _("slide decks")
 
     def __str__(self):
         return self.title
@@ -459,7 +488,7 @@ class SlideDeck(GuestSpeakers, StoredDocument):
     def clean(self):
         if self.agenda_item_id and self.event_id and self.agenda_item.event_id != self.event_id:
             raise ValidationError(
-                {"agenda_item": "This talk belongs to another event; choose one of this event's talks."}
+                {"agenda_item": _("This talk belongs to another event; choose one of this event's talks.")}
             )
 
     @property
@@ -494,8 +523,8 @@ class DownloadFingerprint(models.Model):
     day = models.DateField(db_index=True)
 
     class Meta:
-        verbose_name = "download fingerprint"
-        verbose_name_plural = "download fingerprints"
+        verbose_name = _("download fingerprint")
+        verbose_name_plural = _("download fingerprints")
 
     def __str__(self):
         return f"{self.day}: {self.digest[:12]}…"
@@ -504,13 +533,15 @@ class DownloadFingerprint(models.Model):
 class SlideDeckVersion(StoredDocument):
     """An earlier file of a deck, kept when the deck's file was replaced."""
 
-    deck = models.ForeignKey(SlideDeck, on_delete=models.CASCADE, related_name="versions")
-    replaced_at = models.DateTimeField(default=timezone.now)
+    deck = models.ForeignKey(
+        SlideDeck, on_delete=models.CASCADE, related_name="versions", verbose_name=_("slide deck")
+    )
+    replaced_at = models.DateTimeField(_("replaced at"), default=timezone.now)
 
     class Meta:
         ordering = ["-uploaded_at"]
-        verbose_name = "earlier version"
-        verbose_name_plural = "earlier versions"
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
 
     def __str__(self):
         return f"{self.deck} ({self.uploaded_at:%Y-%m-%d})"

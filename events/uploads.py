@@ -41,13 +41,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from .models import DocumentType
 
 logger = logging.getLogger(__name__)
 
-ACCEPTED_TEXT = "PDF (.pdf), PowerPoint (.pptx), OpenDocument presentation (.odp) or Keynote (.key)"
+ACCEPTED_TEXT = _("PDF (.pdf), PowerPoint (.pptx), OpenDocument presentation (.odp) or Keynote (.key)")
 EXTENSIONS = {
     "pdf": DocumentType.PDF,
     "pptx": DocumentType.PPTX,
@@ -55,13 +57,13 @@ EXTENSIONS = {
     "key": DocumentType.KEY,
 }
 EXPECTED = {
-    DocumentType.PDF: "a PDF",
-    DocumentType.PPTX: "a PowerPoint file",
-    DocumentType.ODP: "an OpenDocument presentation",
-    DocumentType.KEY: "a Keynote file",
+    DocumentType.PDF: _("a PDF"),
+    DocumentType.PPTX: _("a PowerPoint file"),
+    DocumentType.ODP: _("an OpenDocument presentation"),
+    DocumentType.KEY: _("a Keynote file"),
 }
 PROGRAMS = {
-    DocumentType.PDF: "the program that made it",
+    DocumentType.PDF: _("the program that made it"),
     DocumentType.PPTX: "PowerPoint",
     DocumentType.ODP: "LibreOffice Impress",
     DocumentType.KEY: "Keynote",
@@ -82,48 +84,116 @@ CHUNK_SIZE = 1024 * 1024
 CHILD_ENVIRONMENT: dict[str, str] = {}
 
 MESSAGES = {
-    "too_slow": "“%(name)s” took longer than %(seconds)s seconds to open, the site's safety limit: it is "
-    "unusually complex or damaged. Export it again (for example “Save as PDF” or “Print to PDF”) and upload "
-    "the new file.",
-    "too_complex": "“%(name)s” could not be opened within the site's safety limits (%(memory)s of memory, "
-    "%(seconds)s seconds): it is unusually complex or damaged. Export it again (for example “Save as PDF” "
-    "or “Print to PDF”) and upload the new file.",
-    "unavailable": "“%(name)s” could not be checked just now. Please try again in a few minutes; if it "
-    "keeps failing, tell the site's administrators.",
-    "out_of_time": "“%(name)s” was not checked: checking the files of this upload used up the %(seconds)s "
-    "seconds allowed. Upload it again on its own or with fewer files.",
-    "pdf_password": "“%(name)s” could not be read as a PDF: it is protected by a password. Remove the "
-    "password (or export the file again without one) and upload the new file.",
-    "pdf_damaged": "“%(name)s” could not be read as a PDF: it seems to be damaged. Please export it again "
-    "and upload the new file.",
-    "pdf_empty": "“%(name)s” has no pages.",
-    "pdf_zip": "“%(name)s” has a ZIP archive hidden inside it, which PDF programs never write. Export or "
-    "print it to PDF again and upload the new file.",
-    "container_polyglot": "“%(name)s” has %(found)s, which %(program)s never writes: it may be two files in "
-    "one. Save it again from %(program)s and upload the new file.",
-    "container_damaged": "“%(name)s” is damaged: its contents do not unpack cleanly. Save it again from "
-    "%(program)s and upload the new file.",
-    "container_members": "“%(name)s” holds %(count)s files; the limit is %(limit)s. Save it again from "
-    "%(program)s or export it as a PDF, and upload the new file.",
-    "container_unsafe_name": "“%(name)s” contains a file with an unsafe name (%(entry)s) that could be "
-    "unpacked outside its folder. Save it again from %(program)s and upload the new file.",
-    "container_duplicate_name": "“%(name)s” contains the file %(entry)s twice, so programs may disagree "
-    "about its content. Save it again from %(program)s and upload the new file.",
-    "container_encrypted": "“%(name)s” has encrypted parts. Remove the password in %(program)s, save, and "
-    "upload the new file.",
-    "container_too_large": "“%(name)s” would unpack to %(unpacked)s, more than the %(limit)s allowed. Make "
-    "it smaller (compress its pictures and videos) or export it as a PDF, and upload the new file.",
-    "container_ratio": "“%(name)s” unpacks to %(ratio)s times its size (the limit is %(limit)s times), the "
-    "mark of an archive bomb. Save it again from %(program)s and upload the new file.",
-    "container_incomplete": "“%(name)s” is a ZIP archive but not %(expected)s (it lacks %(missing)s). Save "
-    "it again from %(program)s and upload the new file. Accepted: %(accepted)s.",
-    "pptx_macros": "“%(name)s” contains macros (%(found)s); save it as a .pptx without macros (“PowerPoint "
-    "Presentation”, not “Macro-Enabled”) and upload again.",
-    "pptx_activex": "“%(name)s” contains ActiveX controls (%(found)s); remove them, save it as a .pptx and "
-    "upload again.",
-    "odp_macros": "“%(name)s” contains macros (%(found)s); delete them in LibreOffice Impress (Tools › "
-    "Macros › Organize Macros), save it as .odp and upload again.",
+    "too_slow": _(
+        "“%(name)s” took longer than %(seconds)s seconds to open, the site's safety limit: it is "
+        "unusually complex or damaged. Export it again (for example “Save as PDF” or “Print to PDF”) and upload "
+        "the new file."
+    ),
+    "too_complex": _(
+        "“%(name)s” could not be opened within the site's safety limits (%(memory)s of memory, "
+        "%(seconds)s seconds): it is unusually complex or damaged. Export it again (for example “Save as PDF” "
+        "or “Print to PDF”) and upload the new file."
+    ),
+    "unavailable": _(
+        "“%(name)s” could not be checked just now. Please try again in a few minutes; if it "
+        "keeps failing, tell the site's administrators."
+    ),
+    "out_of_time": _(
+        "“%(name)s” was not checked: checking the files of this upload used up the %(seconds)s "
+        "seconds allowed. Upload it again on its own or with fewer files."
+    ),
+    "pdf_password": _(
+        "“%(name)s” could not be read as a PDF: it is protected by a password. Remove the "
+        "password (or export the file again without one) and upload the new file."
+    ),
+    "pdf_damaged": _(
+        "“%(name)s” could not be read as a PDF: it seems to be damaged. Please export it again "
+        "and upload the new file."
+    ),
+    "pdf_empty": _("“%(name)s” has no pages."),
+    "pdf_zip": _(
+        "“%(name)s” has a ZIP archive hidden inside it, which PDF programs never write. Export or "
+        "print it to PDF again and upload the new file."
+    ),
+    "container_polyglot": _(
+        "“%(name)s” has %(found)s, which %(program)s never writes: it may be two files in "
+        "one. Save it again from %(program)s and upload the new file."
+    ),
+    "container_damaged": _(
+        "“%(name)s” is damaged: its contents do not unpack cleanly. Save it again from "
+        "%(program)s and upload the new file."
+    ),
+    "container_members": _(
+        "“%(name)s” holds %(count)s files; the limit is %(limit)s. Save it again from "
+        "%(program)s or export it as a PDF, and upload the new file."
+    ),
+    "container_unsafe_name": _(
+        "“%(name)s” contains a file with an unsafe name (%(entry)s) that could be "
+        "unpacked outside its folder. Save it again from %(program)s and upload the new file."
+    ),
+    "container_duplicate_name": _(
+        "“%(name)s” contains the file %(entry)s twice, so programs may disagree "
+        "about its content. Save it again from %(program)s and upload the new file."
+    ),
+    "container_encrypted": _(
+        "“%(name)s” has encrypted parts. Remove the password in %(program)s, save, and upload the new file."
+    ),
+    "container_too_large": _(
+        "“%(name)s” would unpack to %(unpacked)s, more than the %(limit)s allowed. Make "
+        "it smaller (compress its pictures and videos) or export it as a PDF, and upload the new file."
+    ),
+    "container_ratio": _(
+        "“%(name)s” unpacks to %(ratio)s times its size (the limit is %(limit)s times), the "
+        "mark of an archive bomb. Save it again from %(program)s and upload the new file."
+    ),
+    "container_incomplete": _(
+        "“%(name)s” is a ZIP archive but not %(expected)s (it lacks %(missing)s). Save "
+        "it again from %(program)s and upload the new file. Accepted: %(accepted)s."
+    ),
+    "pptx_macros": _(
+        "“%(name)s” contains macros (%(found)s); save it as a .pptx without macros (“PowerPoint "
+        "Presentation”, not “Macro-Enabled”) and upload again."
+    ),
+    "pptx_activex": _(
+        "“%(name)s” contains ActiveX controls (%(found)s); remove them, save it as a .pptx and upload again."
+    ),
+    "odp_macros": _(
+        "“%(name)s” contains macros (%(found)s); delete them in LibreOffice Impress (Tools › "
+        "Macros › Organize Macros), save it as .odp and upload again."
+    ),
 }
+
+
+# The inspector (events/inspector.py) runs without Django, so what it reports in words (what
+# disarming removed, what was found around an archive) is English; these are shown translated.
+INSPECTOR_WORDS = {
+    "JavaScript": _("JavaScript"),
+    "automatic actions": _("automatic actions"),
+    "embedded files": _("embedded files"),
+    "XFA forms": _("XFA forms"),
+    "actions that start programs": _("actions that start programs"),
+    "links to unsafe addresses": _("links to unsafe addresses"),
+    "actions that open other files or submit data": _("actions that open other files or submit data"),
+    "a PDF at its start": _("a PDF at its start"),
+    "data after the end of the archive": _("data after the end of the archive"),
+    "data before the start of the archive": _("data before the start of the archive"),
+    "a macro-enabled content type in [Content_Types].xml": _(
+        "a macro-enabled content type in [Content_Types].xml"
+    ),
+}
+
+
+def inspector_words(text) -> str:
+    """What the inspector said, in the active language when it is one of its known phrases."""
+    return str(INSPECTOR_WORDS.get(text, text))
+
+
+def join_and(items) -> str:
+    """The items as "a", "a and b" or "a, b and c", in the active language."""
+    items = [str(item) for item in items]
+    if len(items) < 2:
+        return "".join(items)
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 @dataclass
@@ -142,8 +212,10 @@ class InspectedDocument:
         """For the editor: what disarming took out of the file ("" when nothing was)."""
         if not self.removed:
             return ""
-        listed = ", ".join(self.removed[:-1]) + (" and " if len(self.removed) > 1 else "") + self.removed[-1]
-        return f"stored without {listed}: the site keeps no active content in PDFs. The pages are unchanged."
+        listed = join_and(inspector_words(item) for item in self.removed)
+        return gettext(
+            "stored without %(removed)s: the site keeps no active content in PDFs. The pages are unchanged."
+        ) % {"removed": listed}
 
     def release(self) -> None:
         """Once stored: remove the disarmed PDF's temporary file now, not whenever the garbage
@@ -156,27 +228,27 @@ def _describe(head: bytes) -> str:
     """A short human description of what the bytes look like, for error messages."""
     stripped = head.lstrip().lower()
     if head.startswith(b"%PDF-"):
-        return "a PDF"
+        return gettext("a PDF")
     if head.startswith(b"\x89PNG"):
-        return "a PNG image"
+        return gettext("a PNG image")
     if head.startswith(b"\xff\xd8\xff"):
-        return "a JPEG image"
+        return gettext("a JPEG image")
     if head.startswith(b"PK\x03\x04"):
-        return "a ZIP archive"
+        return gettext("a ZIP archive")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old-format (.ppt) or password-protected Office file"
+        return gettext("an old-format (.ppt) or password-protected Office file")
     if stripped.startswith((b"<!doctype html", b"<html")) or b"<script" in stripped[:512]:
-        return "an HTML page"
+        return gettext("an HTML page")
     try:
         head.decode("utf-8")
-        return "plain text"
+        return gettext("plain text")
     except UnicodeDecodeError:
-        return "another kind of file"
+        return gettext("another kind of file")
 
 
 def _refuse(name, expected, head):
     raise ValidationError(
-        "“%(name)s” is named like %(expected)s but its content is %(actual)s. Accepted: %(accepted)s.",
+        _("“%(name)s” is named like %(expected)s but its content is %(actual)s. Accepted: %(accepted)s."),
         code="content_mismatch",
         params={"name": name, "expected": expected, "actual": _describe(head), "accepted": ACCEPTED_TEXT},
     )
@@ -186,7 +258,7 @@ def file_type_from_name(name: str) -> str:
     ext = PurePath(name or "").suffix.lower().lstrip(".")
     if ext not in EXTENSIONS:
         raise ValidationError(
-            "“%(name)s” is not an accepted file type. Upload a %(accepted)s file.",
+            _("“%(name)s” is not an accepted file type. Upload a %(accepted)s file."),
             code="file_type",
             params={"name": name, "accepted": ACCEPTED_TEXT},
         )
@@ -211,7 +283,9 @@ def _refusal(code: str, name: str, file_type: str, params: dict | None = None) -
         if code == "container_too_large" and size in params:
             params[size] = filesizeformat(params[size])
     if isinstance(params.get("missing"), list):
-        params["missing"] = " and ".join(str(m) for m in params["missing"])
+        params["missing"] = join_and(params["missing"])
+    if isinstance(params.get("found"), str):
+        params["found"] = inspector_words(params["found"])
     return ValidationError(MESSAGES.get(code, MESSAGES["too_complex"]), code=code, params=params)
 
 
@@ -406,12 +480,12 @@ def inspect_document(uploaded, deadline: float | None = None) -> InspectedDocume
     max_size = settings.SLIDES_MAX_UPLOAD_SIZE
     if uploaded.size > max_size:
         raise ValidationError(
-            "“%(name)s” is %(size)s; the limit is %(limit)s.",
+            _("“%(name)s” is %(size)s; the limit is %(limit)s."),
             code="file_too_large",
             params={"name": name, "size": filesizeformat(uploaded.size), "limit": filesizeformat(max_size)},
         )
     if uploaded.size == 0:
-        raise ValidationError("“%(name)s” is empty.", code="empty_file", params={"name": name})
+        raise ValidationError(_("“%(name)s” is empty."), code="empty_file", params={"name": name})
     uploaded.seek(0)
     head = uploaded.read(2048)
     if file_type == DocumentType.PDF and b"%PDF-" not in head[:1024]:

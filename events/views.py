@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
@@ -48,7 +48,7 @@ class EventDetailView(BreadcrumbsMixin, PublishedObjectMixin, DetailView):
     model = Event
 
     def get_breadcrumbs(self):
-        return [("Events", reverse("events:list")), (self.object.title, None)]
+        return [(_("Events"), reverse("events:list")), (self.object.title, None)]
 
     def get_queryset(self):
         return (
@@ -105,7 +105,7 @@ def talk_ics(request, slug, pk):
         pk=pk,
     )
     if not talk.has_calendar_file:
-        raise Http404(gettext("This agenda item has no calendar file."))
+        raise Http404(_("This agenda item has no calendar file."))
     response = _ics_response(calendar.talk_calendar(talk, request), f"{talk.event.slug}-{talk.pk}.ics")
     return response if talk.event.is_published else private_preview(response)
 
@@ -113,9 +113,9 @@ def talk_ics(request, slug, pk):
 @require_safe
 def calendar_feed(request, kind=None):
     if kind is not None and kind not in Event.Kind.values:
-        raise Http404("No such kind of event.")
+        raise Http404(_("No such kind of event."))
     events = Event.objects.published().of_kind(kind).order_by("start")
-    name = "SPP 2298 events" + (f": {Event.Kind(kind).label}" if kind else "")
+    name = _("SPP 2298 events: %(kind)s") % {"kind": Event.Kind(kind).label} if kind else _("SPP 2298 events")
     return _ics_response(calendar.calendar(events, request, name), None)
 
 
@@ -131,7 +131,7 @@ def event_slides_zip(request, slug):
     event = get_object_or_404(_visible_events(request), slug=slug)
     decks = event.slide_decks.with_file().prefetch_related("speakers").order_by("agenda_item__start", "title")
     if not decks:
-        raise Http404("This event has no slides.")
+        raise Http404(_("This event has no slides."))
     return zip_response(request, event, decks, public=event.is_published)
 
 
@@ -140,7 +140,11 @@ class SlideDeckDetailView(BreadcrumbsMixin, PublishedObjectMixin, DetailView):
 
     def get_breadcrumbs(self):
         event = self.object.event
-        return [("Events", reverse("events:list")), (event.title, event.get_absolute_url()), ("Slides", None)]
+        return [
+            (_("Events"), reverse("events:list")),
+            (event.title, event.get_absolute_url()),
+            (_("Slides"), None),
+        ]
 
     def get_queryset(self):
         return (

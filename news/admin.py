@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from spp_site.admin import PublishableAdmin, thumbnail
 
@@ -26,16 +27,16 @@ class NewsItemAdmin(PublishableAdmin):
     autocomplete_fields = ["author_person", "related_events", "related_projects"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "teaser", "body"]}),
-        ("Image", {"fields": ["cover_image", "cover_alt"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "featured", "expires_on", "author_person"]}),
-        ("Related", {"fields": ["related_events", "related_projects"]}),
+        (_("Image"), {"fields": ["cover_image", "cover_alt"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at", "featured", "expires_on", "author_person"]}),
+        (_("Related"), {"fields": ["related_events", "related_projects"]}),
     ]
 
-    @admin.display(description="image")
+    @admin.display(description=_("image"))
     def cover(self, obj):
         return thumbnail(obj.cover_image, alt="", size=60)
 
-    @admin.display(description="closed", boolean=True)
+    @admin.display(description=_("closed"), boolean=True)
     def is_closed(self, obj):
         return obj.is_closed if obj.expires_on else None
 

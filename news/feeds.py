@@ -5,6 +5,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from spp_site.markdown import absolutize_urls, render_markdown
 from spp_site.text import single_line, strip_control_characters
@@ -39,13 +40,14 @@ class NewsFeed(Feed):
 
     def get_object(self, request, category=None):
         if category is not None and category not in NewsItem.Category.values:
-            raise Http404("No such category.")
+            raise Http404(_("No such category."))
         self.request = request
         return category
 
     def title(self, category):
-        label = f" – {NewsItem.Category(category).label}" if category else ""
-        return f"SPP 2298 news{label}"
+        if category:
+            return _("SPP 2298 news – %(category)s") % {"category": NewsItem.Category(category).label}
+        return _("SPP 2298 news")
 
     def link(self, category):
         return reverse("news:list") + (f"?category={category}" if category else "")
@@ -57,7 +59,7 @@ class NewsFeed(Feed):
         return reverse(name)
 
     def description(self, category):
-        return "News from the DFG Priority Program SPP 2298 “Theoretical Foundations of Deep Learning”."
+        return _("News from the DFG Priority Program SPP 2298 “Theoretical Foundations of Deep Learning”.")
 
     def subtitle(self, category):
         return self.description(category)
@@ -89,7 +91,7 @@ class NewsFeed(Feed):
         return max(item.updated_at, item.publish_at)
 
     def item_author_name(self, item):
-        return single_line(item.author_name) or "SPP 2298 coordination office"
+        return single_line(item.author_name) or _("SPP 2298 coordination office")
 
     def item_categories(self, item):
         return [item.get_category_display()]

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
@@ -46,37 +48,42 @@ class NewsQuerySet(PublishableQuerySet):
 
 class NewsItem(Publishable):
     class Category(models.TextChoices):
-        ANNOUNCEMENT = "announcement", "Announcement"
-        MEETING_REPORT = "meeting-report", "Meeting report"
-        AWARD = "award", "Award"
-        CALL = "call", "Call"
-        JOB = "job", "Job opening"
-        OTHER = "other", "Other"
+        ANNOUNCEMENT = "announcement", _("Announcement")
+        MEETING_REPORT = "meeting-report", _("Meeting report")
+        AWARD = "award", _("Award")
+        CALL = "call", pgettext_lazy("news category", "Call")
+        JOB = "job", _("Job opening")
+        OTHER = "other", pgettext_lazy("news category", "Other")
 
     uuid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
     teaser = models.TextField(
+        _("teaser"),
         max_length=400,
-        help_text="Plain text, one or two sentences: shown in lists, feeds and link previews.",
+        help_text=_("Plain text, one or two sentences: shown in lists, feeds and link previews."),
     )
-    body = MarkdownxField(help_text="Markdown; $…$ and $$…$$ for mathematics; paste or drop images.")
-    cover_image = ProcessedImageField(upload_to="news", blank=True)
+    body = MarkdownxField(
+        _("body"), help_text=_("Markdown; $…$ and $$…$$ for mathematics; paste or drop images.")
+    )
+    cover_image = ProcessedImageField(_("cover image"), upload_to="news", blank=True)
     cover_alt = models.CharField(
-        "cover image description",
+        _("cover image description"),
         max_length=200,
         blank=True,
-        help_text="Required when there is a cover image.",
+        help_text=_("Required when there is a cover image."),
     )
-    category = models.CharField(max_length=20, choices=Category.choices, default=Category.ANNOUNCEMENT)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.ANNOUNCEMENT
+    )
     author_person = models.ForeignKey(
         "programs.Person",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="news_items",
-        verbose_name="author",
-        help_text="Shown as the author. Leave empty to sign as the coordination office.",
+        verbose_name=_("author"),
+        help_text=_("Shown as the author. Leave empty to sign as the coordination office."),
     )
     author_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -85,17 +92,23 @@ class NewsItem(Publishable):
         blank=True,
         related_name="+",
         editable=False,
-        verbose_name="created by",
+        verbose_name=_("created by"),
     )
-    featured = models.BooleanField("featured on the home page", default=False)
+    featured = models.BooleanField(_("featured on the home page"), default=False)
     expires_on = models.DateField(
-        "closes on",
+        _("closes on"),
         null=True,
         blank=True,
-        help_text="For job openings and calls: after this day the item is listed as closed (it stays visible).",
+        help_text=_(
+            "For job openings and calls: after this day the item is listed as closed (it stays visible)."
+        ),
     )
-    related_events = models.ManyToManyField("events.Event", blank=True, related_name="news_items")
-    related_projects = models.ManyToManyField("programs.Project", blank=True, related_name="news_items")
+    related_events = models.ManyToManyField(
+        "events.Event", blank=True, related_name="news_items", verbose_name=_("related events")
+    )
+    related_projects = models.ManyToManyField(
+        "programs.Project", blank=True, related_name="news_items", verbose_name=_("related projects")
+    )
     history = HistoricalRecords()
 
     objects = NewsQuerySet.as_manager()
@@ -103,8 +116,8 @@ class NewsItem(Publishable):
     class Meta:
         ordering = ["-publish_at", "-pk"]
         get_latest_by = "publish_at"
-        verbose_name = "news item"
-        verbose_name_plural = "news items"
+        verbose_name = _("news item")
+        verbose_name_plural = _("news items")
 
     def __str__(self):
         return self.title
@@ -114,7 +127,9 @@ class NewsItem(Publishable):
 
     def clean(self):
         if self.cover_image and not self.cover_alt:
-            raise ValidationError({"cover_alt": "Describe the cover image for visitors who cannot see it."})
+            raise ValidationError(
+                {"cover_alt": _("Describe the cover image for visitors who cannot see it.")}
+            )
 
     @property
     def is_closed(self):

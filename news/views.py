@@ -1,6 +1,7 @@
 from django.db.models.functions import ExtractYear
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, YearArchiveView
 
 from spp_site.views import BreadcrumbsMixin, PublishedObjectMixin
@@ -58,7 +59,7 @@ class NewsYearView(BreadcrumbsMixin, NewsListMixin, YearArchiveView):
         return context
 
     def get_breadcrumbs(self):
-        return [("News", reverse("news:list")), (str(self.get_year()), None)]
+        return [(_("News"), reverse("news:list")), (str(self.get_year()), None)]
 
 
 class NewsDetailView(BreadcrumbsMixin, PublishedObjectMixin, DetailView):
@@ -89,7 +90,7 @@ class NewsDetailView(BreadcrumbsMixin, PublishedObjectMixin, DetailView):
     def get_breadcrumbs(self):
         year = self.object.local_year
         return [
-            ("News", reverse("news:list")),
+            (_("News"), reverse("news:list")),
             (str(year), reverse("news:year", kwargs={"year": year})),
             (self.object.title, None),
         ]

@@ -8,6 +8,9 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from spp_site.admin import ContentAdmin, ContentInlineMixin, PublishableAdmin, thumbnail
 from spp_site.erasure import erase, plan_erasure
@@ -37,7 +40,7 @@ class ResearchPerspectiveAdmin(ContentAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(project_count=Count("projects"))
 
-    @admin.display(description="projects", ordering="project_count")
+    @admin.display(description=_("projects"), ordering="project_count")
     def project_count(self, obj):
         return obj.project_count
 
@@ -59,18 +62,18 @@ class InstitutionAdmin(ContentAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(project_count=Count("projects", distinct=True))
 
-    @admin.display(description="projects", ordering="project_count")
+    @admin.display(description=_("projects"), ordering="project_count")
     def project_count(self, obj):
         return obj.project_count
 
 
 class PersonAdminForm(forms.ModelForm):
     role_list = forms.MultipleChoiceField(
-        label="Roles in the program",
+        label=_("Roles in the program"),
         choices=Role.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Principal investigators of projects are listed as such automatically.",
+        help_text=_("Principal investigators of projects are listed as such automatically."),
     )
 
     class Meta:
@@ -88,11 +91,11 @@ class PersonAdminForm(forms.ModelForm):
 
 class ErasureForm(forms.Form):
     what = forms.MultipleChoiceField(
-        label="Erase",
-        choices=[(key, label) for key, (label, _) in Person.PERSONAL_DATA.items()],
+        label=_("Erase"),
+        choices=[(key, capfirst(label)) for key, (label, _fields) in Person.PERSONAL_DATA.items()],
         initial=list(Person.PERSONAL_DATA),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose what to erase."},
+        error_messages={"required": _("Choose what to erase.")},
     )
 
     def field_names(self) -> list[str]:
@@ -100,7 +103,7 @@ class ErasureForm(forms.Form):
 
     def summary(self) -> str:
         """What is erased, in words (never the data itself): for the history note and the log."""
-        return ", ".join(Person.PERSONAL_DATA[key][0].lower() for key in self.cleaned_data["what"])
+        return ", ".join(str(Person.PERSONAL_DATA[key][0]) for key in self.cleaned_data["what"])
 
 
 class MembershipInline(ContentInlineMixin, admin.TabularInline):
@@ -114,8 +117,8 @@ class PersonMembershipInline(MembershipInline):
     autocomplete_fields = ["project"]
     fields = ["project", "role", "order"]
     extra = 0
-    verbose_name = "project"
-    verbose_name_plural = "projects"
+    verbose_name = _("project")
+    verbose_name_plural = _("projects")
 
 
 @admin.register(Person)
@@ -132,19 +135,19 @@ class PersonAdmin(ContentAdmin):
     actions = ["erase_personal_data"]
     fieldsets = [
         (None, {"fields": ["title", "first_name", "last_name", "slug", "affiliation", "role_list"]}),
-        ("Photo", {"fields": ["photo", "photo_alt"]}),
-        ("Links and contact", {"fields": ["orcid", "website", "email"]}),
-        ("Biography", {"fields": ["bio"]}),
+        (_("Photo"), {"fields": ["photo", "photo_alt"]}),
+        (_("Links and contact"), {"fields": ["orcid", "website", "email"]}),
+        (_("Biography"), {"fields": ["bio"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("roles")
 
-    @admin.display(description="photo")
+    @admin.display(description=_("photo"))
     def photo_preview(self, obj):
         return thumbnail(obj.photo, alt="", size=40)
 
-    @admin.display(description="roles")
+    @admin.display(description=_("roles"))
     def role_names(self, obj):
         return ", ".join(r.get_role_display() for r in obj.roles.all())
 
@@ -161,7 +164,7 @@ class PersonAdmin(ContentAdmin):
     def has_erase_permission(self, request, obj=None):
         return self.has_change_permission(request, obj) and self.has_delete_permission(request, obj)
 
-    @admin.action(description="Erase personal data of the selected people…", permissions=["erase"])
+    @admin.action(description=_("Erase personal data of the selected people…"), permissions=["erase"])
     def erase_personal_data(self, request, queryset):
         return self._erase_personal_data(request, list(queryset), from_list=True)
 
@@ -182,7 +185,7 @@ class PersonAdmin(ContentAdmin):
     def erase_view(self, request, object_id):
         person = self.get_object(request, unquote(object_id))
         if person is None:
-            raise Http404("No such person.")
+            raise Http404(gettext("No such person."))
         if not self.has_erase_permission(request, person):
             raise PermissionDenied
         response = self._erase_personal_data(request, [person])
@@ -199,13 +202,13 @@ class PersonAdmin(ContentAdmin):
             note = f"Personal data erased: {', '.join(form.cleaned_data['what'])}."
             for person in people:
                 plan = erase(person, form.field_names(), reason=note)
-                self.log_change(request, person, f"Personal data erased: {what}.")
+                self.log_change(request, person, gettext("Personal data erased: %(what)s.") % {"what": what})
                 self._report_erasure(request, person, what, plan)
             return None
         every_field = [name for _, names in Person.PERSONAL_DATA.values() for name in names]
         context = {
             **self.admin_site.each_context(request),
-            "title": "Erase personal data",
+            "title": gettext("Erase personal data"),
             "opts": self.opts,
             "form": form,
             "erasures": [(person, plan_erasure(person, every_field)) for person in people],
@@ -221,16 +224,20 @@ class PersonAdmin(ContentAdmin):
 
     def _report_erasure(self, request, person, what, plan):
         deleted = len(plan.deleted)
-        self.message_user(
-            request,
-            f"Erased from {person} and {plan.versions} earlier version(s): {what}. "
-            f"{deleted} stored picture(s) deleted.",
-            messages.SUCCESS,
-        )
+        erased = ngettext(
+            "Erased from %(person)s and %(count)d earlier version: %(what)s.",
+            "Erased from %(person)s and %(count)d earlier versions: %(what)s.",
+            plan.versions,
+        ) % {"person": person, "count": plan.versions, "what": what}
+        pictures = ngettext(
+            "%(count)d stored picture deleted.", "%(count)d stored pictures deleted.", deleted
+        ) % {"count": deleted}
+        self.message_user(request, f"{erased} {pictures}", messages.SUCCESS)
         for name, places in plan.kept().items():
             self.message_user(
                 request,
-                f"The picture {name} of {person} stays because it is used by {'; '.join(places)}.",
+                gettext("The picture %(name)s of %(person)s stays because it is used by %(places)s.")
+                % {"name": name, "person": person, "places": "; ".join(places)},
                 messages.WARNING,
             )
 
@@ -247,18 +254,18 @@ class ProjectAdmin(ContentAdmin):
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["title", "acronym", "slug", "perspectives", "phases", "institutions"]}),
-        ("Description", {"fields": ["abstract", "image", "image_alt"]}),
-        ("Links", {"fields": ["gepris_id", "website"]}),
+        (_("Description"), {"fields": ["abstract", "image", "image_alt"]}),
+        (_("Links"), {"fields": ["gepris_id", "website"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("perspectives")
 
-    @admin.display(description="image")
+    @admin.display(description=_("image"))
     def image_preview(self, obj):
         return thumbnail(obj.image, alt="", size=48)
 
-    @admin.display(description="perspectives")
+    @admin.display(description=_("perspectives"))
     def perspective_list(self, obj):
         return ", ".join(p.title for p in obj.perspectives.all())
 
@@ -279,11 +286,11 @@ class CallAdmin(PublishableAdmin):
     inlines = [FAQInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "phase", "summary", "body"]}),
-        ("Dates", {"fields": ["opens_on", "deadline"]}),
-        ("Information sessions", {"fields": ["info_sessions"]}),
-        ("Publishing", {"fields": ["status", "publish_at"]}),
+        (_("Dates"), {"fields": ["opens_on", "deadline"]}),
+        (_("Information sessions"), {"fields": ["info_sessions"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at"]}),
     ]
 
-    @admin.display(description="open now", boolean=True)
+    @admin.display(description=_("open now"), boolean=True)
     def is_open(self, obj):
         return obj.is_open

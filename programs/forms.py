@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import FundingPhase, Institution, ResearchPerspective
 
@@ -10,16 +11,22 @@ class ProjectFilterForm(forms.Form):
         ResearchPerspective.objects.all(),
         to_field_name="slug",
         required=False,
-        empty_label="All perspectives",
+        label=_("Perspective"),
+        empty_label=_("All perspectives"),
     )
     phase = forms.ModelChoiceField(
-        FundingPhase.objects.all(), to_field_name="number", required=False, empty_label="All phases"
+        FundingPhase.objects.all(),
+        to_field_name="number",
+        required=False,
+        label=_("Phase"),
+        empty_label=_("All phases"),
     )
     institution = forms.ModelChoiceField(
         Institution.objects.with_projects().order_by("name"),
         to_field_name="slug",
         required=False,
-        empty_label="All institutions",
+        label=_("Institution"),
+        empty_label=_("All institutions"),
     )
 
     def filters(self):
@@ -33,5 +40,6 @@ class PersonFilterForm(forms.Form):
         Institution.objects.filter(people__isnull=False).distinct().order_by("name"),
         to_field_name="slug",
         required=False,
-        empty_label="All institutions",
+        label=_("Institution"),
+        empty_label=_("All institutions"),
     )

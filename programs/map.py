@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.db.models import Count
+from django.utils.translation import ngettext
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "germany.json"
 WIDTH = 400  # SVG user units; the height follows from the projection
@@ -52,7 +53,8 @@ def build(institutions):
             "city": inst.city,
             "country": inst.country,
             "url": inst.get_absolute_url(),
-            "label": f"{inst.name}{', ' + inst.city if inst.city else ''}: {count} project{'s' if count != 1 else ''}",
+            "label": ngettext("%(place)s: %(count)d project", "%(place)s: %(count)d projects", count)
+            % {"place": f"{inst.name}, {inst.city}" if inst.city else inst.name, "count": count},
         }
         lat, lon = float(inst.latitude), float(inst.longitude)
         inside = min_lat <= lat <= max_lat and min_lon <= lon <= max_lon

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
@@ -16,18 +18,22 @@ from spp_site.publishing import Publishable, PublishableQuerySet, after, start_o
 
 class ResearchPerspective(models.Model):
     number = models.PositiveSmallIntegerField(
-        unique=True, help_text="Display order and number of the perspective (1, 2, 3)."
+        _("number"), unique=True, help_text=_("Display order and number of the perspective (1, 2, 3).")
     )
-    title = models.CharField(max_length=200, help_text="For example “Statistical perspective”.")
-    slug = models.SlugField(max_length=100, unique=True)
-    summary = models.CharField(max_length=300, help_text="One line, shown on the home page and in lists.")
-    body = MarkdownxField(blank=True, help_text="Markdown; $…$ and $$…$$ for mathematics.")
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("For example “Statistical perspective”.")
+    )
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    summary = models.CharField(
+        _("summary"), max_length=300, help_text=_("One line, shown on the home page and in lists.")
+    )
+    body = MarkdownxField(_("body"), blank=True, help_text=_("Markdown; $…$ and $$…$$ for mathematics."))
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]
-        verbose_name = "research perspective"
-        verbose_name_plural = "research perspectives"
+        verbose_name = _("research perspective")
+        verbose_name_plural = _("research perspectives")
 
     def __str__(self):
         return self.title
@@ -38,20 +44,22 @@ class ResearchPerspective(models.Model):
 
 class FundingPhase(models.Model):
     number = models.PositiveSmallIntegerField(
-        unique=True, help_text="1 for the first funding period, 2 for the second."
+        _("number"), unique=True, help_text=_("1 for the first funding period, 2 for the second.")
     )
-    start_date = models.DateField()
-    end_date = models.DateField()
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
     dfg_project_number = models.CharField(
-        "DFG project number", max_length=20, blank=True, validators=[validate_gepris_id]
+        _("DFG project number"), max_length=20, blank=True, validators=[validate_gepris_id]
     )
-    description = models.TextField(blank=True, help_text="A sentence or two, plain text.")
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("A sentence or two, plain text.")
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]
-        verbose_name = "funding phase"
-        verbose_name_plural = "funding phases"
+        verbose_name = _("funding phase")
+        verbose_name_plural = _("funding phases")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")), name="phase_end_after_start"
@@ -59,14 +67,18 @@ class FundingPhase(models.Model):
         ]
 
     def __str__(self):
-        return f"Phase {self.number} ({self.start_date.year}–{self.end_date.year})"
+        return _("Phase %(number)s (%(start)s–%(end)s)") % {
+            "number": self.number,
+            "start": self.start_date.year,
+            "end": self.end_date.year,
+        }
 
     def get_absolute_url(self):
         return reverse("programs:project-list") + f"?phase={self.number}"
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The phase cannot end before it starts."})
+            raise ValidationError({"end_date": _("The phase cannot end before it starts.")})
 
     @property
     def gepris_url(self):
@@ -83,32 +95,36 @@ class InstitutionQuerySet(models.QuerySet):
 
 class Institution(models.Model):
     class Kind(models.TextChoices):
-        UNIVERSITY = "university", "University"
-        INSTITUTE = "institute", "Research institute"
-        OTHER = "other", "Other"
+        UNIVERSITY = "university", _("University")
+        INSTITUTE = "institute", _("Research institute")
+        OTHER = "other", pgettext_lazy("kind of institution", "Other")
 
-    name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(max_length=40, blank=True, help_text="For example “LMU Munich”.")
-    slug = models.SlugField(max_length=100, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UNIVERSITY)
-    city = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=100, default="Germany")
-    website = models.URLField(blank=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(
+        _("short name"), max_length=40, blank=True, help_text=_("For example “LMU Munich”.")
+    )
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.UNIVERSITY)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, default="Germany")
+    website = models.URLField(_("website"), blank=True)
     latitude = models.DecimalField(
+        _("latitude"),
         max_digits=7,
         decimal_places=3,
         null=True,
         blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
-        help_text="Degrees north, −90 to 90 (main campus, 3 decimals), for the map.",
+        help_text=_("Degrees north, −90 to 90 (main campus, 3 decimals), for the map."),
     )
     longitude = models.DecimalField(
+        _("longitude"),
         max_digits=7,
         decimal_places=3,
         null=True,
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
-        help_text="Degrees east, −180 to 180.",
+        help_text=_("Degrees east, −180 to 180."),
     )
     history = HistoricalRecords()
 
@@ -116,8 +132,8 @@ class Institution(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "institution"
-        verbose_name_plural = "institutions"
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
@@ -143,21 +159,22 @@ class Institution(models.Model):
 class Role(models.TextChoices):
     """What a person is in the program (a person can hold several). Order = directory order."""
 
-    COORDINATOR = "coordinator", "Coordinator"
-    COORDINATION_TEAM = "coordination_team", "Coordination team"
-    PRINCIPAL_INVESTIGATOR = "principal_investigator", "Principal investigator"
-    MERCATOR_FELLOW = "mercator_fellow", "Mercator fellow"
-    COMMITTEE = "committee", "Committee member"
-    RESEARCHER = "researcher", "Researcher"
+    COORDINATOR = "coordinator", _("Coordinator")
+    COORDINATION_TEAM = "coordination_team", _("Coordination team")
+    PRINCIPAL_INVESTIGATOR = "principal_investigator", _("Principal investigator")
+    MERCATOR_FELLOW = "mercator_fellow", _("Mercator fellow")
+    COMMITTEE = "committee", _("Committee member")
+    RESEARCHER = "researcher", _("Researcher")
 
 
+# The directory's headings (a group of people).
 ROLE_PLURALS = {
-    Role.COORDINATOR: "Coordinator",
-    Role.COORDINATION_TEAM: "Coordination team",
-    Role.PRINCIPAL_INVESTIGATOR: "Principal investigators",
-    Role.MERCATOR_FELLOW: "Mercator fellows",
-    Role.COMMITTEE: "Committee members",
-    Role.RESEARCHER: "Researchers",
+    Role.COORDINATOR: pgettext_lazy("directory heading", "Coordinator"),
+    Role.COORDINATION_TEAM: pgettext_lazy("directory heading", "Coordination team"),
+    Role.PRINCIPAL_INVESTIGATOR: _("Principal investigators"),
+    Role.MERCATOR_FELLOW: _("Mercator fellows"),
+    Role.COMMITTEE: _("Committee members"),
+    Role.RESEARCHER: _("Researchers"),
 }
 
 
@@ -172,38 +189,46 @@ class PersonQuerySet(models.QuerySet):
 
 class Person(models.Model):
     title = models.CharField(
-        "academic title", max_length=50, blank=True, help_text="For example “Prof. Dr.”."
+        _("academic title"), max_length=50, blank=True, help_text=_("For example “Prof. Dr.”.")
     )
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=120, unique=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
     affiliation = models.ForeignKey(
-        Institution, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+        Institution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("affiliation"),
     )
     photo = ProcessedImageField(
+        _("photo"),
         upload_to="people",
         blank=True,
         max_dimension=1200,
-        help_text="JPEG, PNG or WebP. Location data and other metadata are removed on upload.",
+        help_text=_("JPEG, PNG or WebP. Location data and other metadata are removed on upload."),
     )
     photo_alt = models.CharField(
-        "photo description",
+        _("photo description"),
         max_length=200,
         blank=True,
-        help_text="Alternative text for the photo. Leave empty to use “Portrait of <name>”.",
+        help_text=_("Alternative text for the photo. Leave empty to use “Portrait of <name>”."),
     )
     orcid = OrcidField(
-        "ORCID iD",
+        _("ORCID iD"),
         blank=True,
-        help_text="16 characters, e.g. 0000-0002-1825-0097 (the orcid.org URL is accepted too).",
+        help_text=_("16 characters, e.g. 0000-0002-1825-0097 (the orcid.org URL is accepted too)."),
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(_("website"), blank=True)
     email = models.EmailField(
-        "public e-mail",
+        _("public e-mail"),
         blank=True,
-        help_text="Shown on the public page (protected against simple address harvesters). Leave empty to hide.",
+        help_text=_(
+            "Shown on the public page (protected against simple address harvesters). Leave empty to hide."
+        ),
     )
-    bio = MarkdownxField("biography", blank=True, help_text="Markdown.")
+    bio = MarkdownxField(_("biography"), blank=True, help_text=_("Markdown."))
     history = HistoricalRecords()
 
     objects = PersonQuerySet.as_manager()
@@ -214,16 +239,17 @@ class Person(models.Model):
     # public record of who took part (as the DFG publishes it), shown on project and event pages;
     # to remove someone entirely, erase this and then delete the person.
     PERSONAL_DATA = {
-        "photo": ("Portrait photo and its description", ("photo", "photo_alt")),
-        "email": ("Public e-mail", ("email",)),
-        "website": ("Website", ("website",)),
-        "bio": ("Biography, with pictures pasted into it", ("bio",)),
+        # Labels as they read inside a sentence ("Erased: …"); the erasure form capitalises them.
+        "photo": (_("portrait photo and its description"), ("photo", "photo_alt")),
+        "email": (_("public e-mail"), ("email",)),
+        "website": (_("website"), ("website",)),
+        "bio": (_("biography, with pictures pasted into it"), ("bio",)),
     }
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        verbose_name = "person"
-        verbose_name_plural = "people"
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
 
     def __str__(self):
         return self.full_name
@@ -241,7 +267,7 @@ class Person(models.Model):
 
     @property
     def photo_description(self):
-        return self.photo_alt or f"Portrait of {self.full_name}"
+        return self.photo_alt or _("Portrait of %(name)s") % {"name": self.full_name}
 
     @property
     def orcid_url(self):
@@ -249,13 +275,15 @@ class Person(models.Model):
 
 
 class PersonRole(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
-    role = models.CharField(max_length=30, choices=Role.choices)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="roles", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
 
     class Meta:
         ordering = ["person", "role"]
-        verbose_name = "role"
-        verbose_name_plural = "roles"
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
         constraints = [models.UniqueConstraint(fields=["person", "role"], name="unique_person_role")]
 
     def __str__(self):
@@ -288,25 +316,35 @@ class ProjectQuerySet(models.QuerySet):
 
 
 class Project(models.Model):
-    title = models.CharField(max_length=300)
-    acronym = models.CharField(max_length=40, blank=True)
-    slug = models.SlugField(max_length=120, unique=True)
-    perspectives = models.ManyToManyField(ResearchPerspective, related_name="projects")
-    phases = models.ManyToManyField(FundingPhase, related_name="projects", blank=True)
-    institutions = models.ManyToManyField(Institution, related_name="projects", blank=True)
-    members = models.ManyToManyField(Person, through="ProjectMembership", related_name="projects")
-    abstract = MarkdownxField(blank=True, help_text="Markdown; $…$ and $$…$$ for mathematics.")
+    title = models.CharField(_("title"), max_length=300)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    perspectives = models.ManyToManyField(
+        ResearchPerspective, related_name="projects", verbose_name=_("research perspectives")
+    )
+    phases = models.ManyToManyField(
+        FundingPhase, related_name="projects", blank=True, verbose_name=_("funding phases")
+    )
+    institutions = models.ManyToManyField(
+        Institution, related_name="projects", blank=True, verbose_name=_("institutions")
+    )
+    members = models.ManyToManyField(
+        Person, through="ProjectMembership", related_name="projects", verbose_name=_("members")
+    )
+    abstract = MarkdownxField(
+        _("abstract"), blank=True, help_text=_("Markdown; $…$ and $$…$$ for mathematics.")
+    )
     gepris_id = models.CharField(
-        "GEPRIS number",
+        _("GEPRIS number"),
         max_length=12,
         blank=True,
         validators=[validate_gepris_id],
-        help_text="The DFG's project number; the GEPRIS link is built from it.",
+        help_text=_("The DFG's project number; the GEPRIS link is built from it."),
     )
-    website = models.URLField(blank=True)
-    image = ProcessedImageField(upload_to="projects", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    image = ProcessedImageField(_("image"), upload_to="projects", blank=True)
     image_alt = models.CharField(
-        "image description", max_length=200, blank=True, help_text="Required when there is an image."
+        _("image description"), max_length=200, blank=True, help_text=_("Required when there is an image.")
     )
     history = HistoricalRecords()
 
@@ -314,8 +352,8 @@ class Project(models.Model):
 
     class Meta:
         ordering = ["title"]
-        verbose_name = "project"
-        verbose_name_plural = "projects"
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
 
     def __str__(self):
         return f"{self.title} ({self.acronym})" if self.acronym else self.title
@@ -325,7 +363,7 @@ class Project(models.Model):
 
     def clean(self):
         if self.image and not self.image_alt:
-            raise ValidationError({"image_alt": "Describe the image for visitors who cannot see it."})
+            raise ValidationError({"image_alt": _("Describe the image for visitors who cannot see it.")})
 
     @property
     def gepris_url(self):
@@ -334,20 +372,28 @@ class Project(models.Model):
 
 class ProjectMembership(models.Model):
     class Role(models.TextChoices):
-        PRINCIPAL_INVESTIGATOR = "principal_investigator", "Principal investigator"
-        RESEARCHER = "researcher", "Researcher"
-        ASSOCIATED = "associated", "Associated member"
-        MERCATOR_FELLOW = "mercator_fellow", "Mercator fellow"
+        PRINCIPAL_INVESTIGATOR = "principal_investigator", _("Principal investigator")
+        RESEARCHER = "researcher", _("Researcher")
+        ASSOCIATED = "associated", _("Associated member")
+        MERCATOR_FELLOW = "mercator_fellow", _("Mercator fellow")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=30, choices=Role.choices, default=Role.PRINCIPAL_INVESTIGATOR)
-    order = models.PositiveSmallIntegerField(default=0, help_text="Members are listed by this number.")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("project")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    role = models.CharField(
+        _("role"), max_length=30, choices=Role.choices, default=Role.PRINCIPAL_INVESTIGATOR
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Members are listed by this number.")
+    )
 
     class Meta:
         ordering = ["order", "person__last_name"]
-        verbose_name = "project member"
-        verbose_name_plural = "project members"
+        verbose_name = _("project member")
+        verbose_name_plural = _("project members")
         constraints = [models.UniqueConstraint(fields=["project", "person"], name="unique_project_member")]
 
     def __str__(self):
@@ -378,22 +424,33 @@ class CallQuerySet(PublishableQuerySet):
 
 
 class Call(Publishable):
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
     phase = models.ForeignKey(
-        FundingPhase, on_delete=models.SET_NULL, null=True, blank=True, related_name="calls"
+        FundingPhase,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name=_("funding phase"),
     )
-    opens_on = models.DateField("opens on", help_text="First day proposals can be submitted.")
+    opens_on = models.DateField(_("opens on"), help_text=_("First day proposals can be submitted."))
     deadline = models.DateTimeField(
-        help_text="Proposal deadline in the site's time zone, shown beside the field (e.g. 23:59 on the last day)."
+        _("deadline"),
+        help_text=_(
+            "Proposal deadline in the site's time zone, shown beside the field (e.g. 23:59 on the last day)."
+        ),
     )
-    summary = models.CharField(max_length=300, blank=True, help_text="One line, shown on the home page.")
-    body = MarkdownxField(help_text="Eligibility, how to submit, contacts. Markdown.")
+    summary = models.CharField(
+        _("summary"), max_length=300, blank=True, help_text=_("One line, shown on the home page.")
+    )
+    body = MarkdownxField(_("body"), help_text=_("Eligibility, how to submit, contacts. Markdown."))
     info_sessions = models.ManyToManyField(
         "events.Event",
         blank=True,
         related_name="calls",
-        help_text="Information sessions about this call; their slides appear on the Apply page.",
+        verbose_name=_("information sessions"),
+        help_text=_("Information sessions about this call; their slides appear on the Apply page."),
     )
     history = HistoricalRecords()
 
@@ -401,8 +458,8 @@ class Call(Publishable):
 
     class Meta:
         ordering = ["-deadline"]
-        verbose_name = "call"
-        verbose_name_plural = "calls"
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
 
     def __str__(self):
         return self.title
@@ -412,7 +469,7 @@ class Call(Publishable):
 
     def clean(self):
         if self.opens_on and self.deadline and timezone.localdate(self.deadline) < self.opens_on:
-            raise ValidationError({"deadline": "The deadline cannot be before the call opens."})
+            raise ValidationError({"deadline": _("The deadline cannot be before the call opens.")})
 
     @property
     def has_closed(self):
@@ -425,15 +482,15 @@ class Call(Publishable):
 
 
 class FAQItem(models.Model):
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="faq_items")
-    question = models.CharField(max_length=300)
-    answer = MarkdownxField(help_text="Markdown.")
-    order = models.PositiveSmallIntegerField(default=0)
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="faq_items", verbose_name=_("call"))
+    question = models.CharField(_("question"), max_length=300)
+    answer = MarkdownxField(_("answer"), help_text=_("Markdown."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "pk"]
-        verbose_name = "FAQ item"
-        verbose_name_plural = "FAQ items"
+        verbose_name = _("FAQ item")
+        verbose_name_plural = _("FAQ items")
 
     def __str__(self):
         return self.question

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from events.models import AgendaItem, SlideDeck
@@ -25,7 +26,7 @@ class PerspectiveDetailView(BreadcrumbsMixin, DetailView):
     model = ResearchPerspective
 
     def get_breadcrumbs(self):
-        return [("Research", reverse("programs:perspective-list")), (self.object.title, None)]
+        return [(_("Research"), reverse("programs:perspective-list")), (self.object.title, None)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -57,7 +58,7 @@ class ProjectDetailView(BreadcrumbsMixin, DetailView):
 
     def get_breadcrumbs(self):
         return [
-            ("Projects", reverse("programs:project-list")),
+            (_("Projects"), reverse("programs:project-list")),
             (self.object.acronym or self.object.title, None),
         ]
 
@@ -129,7 +130,7 @@ class PersonDetailView(BreadcrumbsMixin, DetailView):
     model = Person
 
     def get_breadcrumbs(self):
-        return [("People", reverse("programs:person-list")), (self.object.full_name, None)]
+        return [(_("People"), reverse("programs:person-list")), (self.object.full_name, None)]
 
     def get_queryset(self):
         return Person.objects.select_related("affiliation").prefetch_related("roles")
@@ -176,7 +177,7 @@ class CallDetailView(BreadcrumbsMixin, PublishedObjectMixin, DetailView):
     model = Call
 
     def get_breadcrumbs(self):
-        return [("Apply", reverse("programs:apply")), (self.object.title, None)]
+        return [(_("Apply"), reverse("programs:apply")), (self.object.title, None)]
 
     def get_queryset(self):
         return super().get_queryset().select_related("phase")

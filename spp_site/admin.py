@@ -14,8 +14,10 @@ from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -62,6 +64,11 @@ FORMFIELD_OVERRIDES = {
     MarkdownxField: {"widget": MarkdownPreviewWidget},
     models.DateTimeField: {"widget": ZonedSplitDateTime},
 }
+
+
+def admin_moment(value):
+    """A moment in change lists: "03 Dec 2026 14:30", with the month and order of the active language."""
+    return date_format(value, pgettext("date format (as Django's date filter)", "d M Y H:i"))
 
 
 def thumbnail(field_file, alt="", size=64):
@@ -205,25 +212,28 @@ class PublishableAdmin(ContentAdmin):
     list_filter = ["status"]
     date_hierarchy = "publish_at"
 
-    @admin.display(description="public page")
+    @admin.display(description=_("public page"))
     def public_link(self, obj):
-        label = "View" if obj.is_published else "Preview"
+        label = gettext("View") if obj.is_published else gettext("Preview")
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
 
-    @admin.display(description="visibility", ordering="publish_at")
+    @admin.display(description=_("visibility"), ordering="publish_at")
     def visibility(self, obj):
         if obj.status == Status.DRAFT:
-            return mark_safe('<span class="spp-state spp-draft">Draft</span>')
+            return format_html('<span class="spp-state spp-draft">{}</span>', Status.DRAFT.label)
         if obj.is_scheduled:
-            when = timezone.localtime(obj.publish_at).strftime("%d %b %Y %H:%M")
-            return format_html('<span class="spp-state spp-scheduled">Scheduled · {}</span>', when)
+            when = admin_moment(timezone.localtime(obj.publish_at))
+            return format_html(
+                '<span class="spp-state spp-scheduled">{}</span>',
+                gettext("Scheduled · %(when)s") % {"when": when},
+            )
         return format_html('<span class="spp-state spp-live">{}</span>', obj.get_status_display())
 
     # The actions change status and publication time of the rows as stored when they run, locked
     # (an editor's concurrent save waits), so they overwrite nothing else; save() each, so history,
     # URL tracking and open forms (which then report a conflict) see the change.
 
-    @admin.action(description="Publish selected items now", permissions=["change"])
+    @admin.action(description=_("Publish selected items now"), permissions=["change"])
     def publish_now(self, request, queryset):
         count = 0
         with self._transaction():
@@ -233,9 +243,13 @@ class PublishableAdmin(ContentAdmin):
                 obj.publish_at = min(obj.publish_at, timezone.now())
                 obj.save()
                 count += 1
-        self.message_user(request, f"{count} item(s) published.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d item published.", "%(count)d items published.", count) % {"count": count},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Turn selected items into drafts", permissions=["change"])
+    @admin.action(description=_("Turn selected items into drafts"), permissions=["change"])
     def make_draft(self, request, queryset):
         count = 0
         with self._transaction():
@@ -243,7 +257,12 @@ class PublishableAdmin(ContentAdmin):
                 obj.status = Status.DRAFT
                 obj.save()
                 count += 1
-        self.message_user(request, f"{count} item(s) are drafts now.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d item is a draft now.", "%(count)d items are drafts now.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(OldUrl)
@@ -253,11 +272,11 @@ class OldUrlAdmin(SafeQueryMixin, admin.ModelAdmin):
     search_fields = ["path"]
     readonly_fields = ["path", "content_type", "object_id", "created_at"]
 
-    @admin.display(description="redirects to")
+    @admin.display(description=_("redirects to"))
     def target_link(self, obj):
         target = obj.target
         if target is None:
-            return "— (item deleted)"
+            return gettext("— (item deleted)")
         url = target.get_absolute_url()
         return format_html('<a href="{}">{}</a>', url, url)
 
@@ -272,11 +291,11 @@ class MarkdownImageAdmin(SafeQueryMixin, admin.ModelAdmin):
     search_fields = ["original_filename"]
     date_hierarchy = "uploaded_at"
 
-    @admin.display(description="image")
+    @admin.display(description=_("image"))
     def preview(self, obj):
         return thumbnail(obj.image, alt=obj.original_filename, size=96)
 
-    @admin.display(description="Markdown to paste")
+    @admin.display(description=_("Markdown to paste"))
     def markdown_code(self, obj):
         return format_html("<code>{}</code>", obj.markdown)
 
@@ -293,8 +312,8 @@ class PageAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
-        ("Navigation", {"fields": ["show_in_menu", "show_in_footer", "order"]}),
-        ("Publishing", {"fields": ["status", "publish_at"]}),
+        (_("Navigation"), {"fields": ["show_in_menu", "show_in_footer", "order"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at"]}),
     ]
 
 
@@ -340,17 +359,19 @@ class SignInLockoutAdmin(SafeQueryMixin, admin.ModelAdmin):
             ip_failures=failures_with_same("ip_address"),
         )
 
-    @admin.display(description="locked out")
+    @admin.display(description=_("locked out"))
     def locked_out(self, obj):
         limit = settings.AXES_FAILURE_LIMIT
-        reasons = [
-            name
-            for name, failures in (("username", obj.username_failures), ("IP address", obj.ip_failures))
-            if (failures or 0) >= limit
-        ]
-        return f"Yes: {' and '.join(reasons)}" if reasons else "No"
+        username, address = (obj.username_failures or 0) >= limit, (obj.ip_failures or 0) >= limit
+        if username and address:
+            return gettext("Yes: username and IP address")
+        if username:
+            return gettext("Yes: username")
+        if address:
+            return gettext("Yes: IP address")
+        return gettext("No")
 
-    @admin.action(description="Unlock the selected usernames and IP addresses", permissions=["delete"])
+    @admin.action(description=_("Unlock the selected usernames and IP addresses"), permissions=["delete"])
     def unlock(self, request, queryset):
         rows = list(queryset.values_list("username", "ip_address"))
         deleted = sum(
@@ -358,7 +379,14 @@ class SignInLockoutAdmin(SafeQueryMixin, admin.ModelAdmin):
         )
         deleted += sum(AxesProxyHandler.reset_attempts(ip_address=ip) for ip in {ip for _, ip in rows if ip})
         self.message_user(
-            request, f"Unlocked: {deleted} record(s) of failed sign-ins deleted.", messages.SUCCESS
+            request,
+            ngettext(
+                "Unlocked: %(count)d record of failed sign-ins deleted.",
+                "Unlocked: %(count)d records of failed sign-ins deleted.",
+                deleted,
+            )
+            % {"count": deleted},
+            messages.SUCCESS,
         )
 
     def has_add_permission(self, request):

@@ -9,13 +9,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 
 class SppAdminSite(admin.AdminSite):
-    site_header = "SPP 2298 · Site administration"
-    site_title = "SPP 2298 admin"
-    index_title = "Dashboard"
+    site_header = _("SPP 2298 · Site administration")
+    site_title = _("SPP 2298 admin")
+    index_title = _("Dashboard")
     index_template = "admin/spp_index.html"
 
     def index(self, request, extra_context=None):
@@ -51,7 +53,7 @@ class SppAdminSite(admin.AdminSite):
             return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
         context = {
             **self.each_context(request),
-            "title": "Log in",
+            "title": gettext("Log in"),
             "subtitle": None,
             "app_path": request.get_full_path(),
             "username": request.user.get_username(),

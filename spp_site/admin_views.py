@@ -7,6 +7,7 @@ from pathlib import PurePath
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .images import process_image, store_processed_image
@@ -21,7 +22,7 @@ MARKDOWN_IMAGE_MAX_DIMENSION = 1600
 @staff_member_required
 def markdown_preview(request):
     if "content" not in request.POST:
-        return HttpResponseBadRequest("Missing 'content'.")
+        return HttpResponseBadRequest(_("Missing 'content'."))
     return HttpResponse(render_preview(request.POST["content"]))
 
 
@@ -32,7 +33,7 @@ def markdown_image_upload(request):
         raise PermissionDenied
     upload = request.FILES.get("image")
     if upload is None:
-        return JsonResponse({"error": "No image was received."}, status=400)
+        return JsonResponse({"error": _("No image was received.")}, status=400)
     try:
         processed = process_image(upload, max_dimension=MARKDOWN_IMAGE_MAX_DIMENSION)
     except ValidationError as exc:

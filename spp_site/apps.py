@@ -1,5 +1,6 @@
 from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.apps import DefaultConfig as StaticAppConfig
 from django_otp.plugins.otp_totp.apps import DefaultConfig as TOTPAppConfig
 
@@ -10,7 +11,7 @@ class SppSiteConfig(AppConfig):
     template tags, the demo-content and admin-account commands, the editor roles)."""
 
     name = "spp_site"
-    verbose_name = "Site"
+    verbose_name = _("Site")
     default = True  # the one for "spp_site" among the configs in this module
 
     def ready(self):
@@ -27,12 +28,12 @@ class SppSiteConfig(AppConfig):
 
 # The sign-in security apps, under names a site administrator recognises in the admin.
 class SignInLockoutsConfig(AxesAppConfig):
-    verbose_name = "Sign-in lock-outs"
+    verbose_name = _("Sign-in lock-outs")
 
 
 class AuthenticatorAppsConfig(TOTPAppConfig):
-    verbose_name = "Two-factor: authenticator apps"
+    verbose_name = _("Two-factor: authenticator apps")
 
 
 class BackupCodesConfig(StaticAppConfig):
-    verbose_name = "Two-factor: backup codes"
+    verbose_name = _("Two-factor: backup codes")

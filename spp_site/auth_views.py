@@ -13,6 +13,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timeuntil
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -24,8 +26,8 @@ PENDING_SESSION_KEY = "spp_two_factor_pending"
 NEW_CODES_SESSION_KEY = "spp_two_factor_new_codes"
 PENDING_SECONDS = 5 * 60  # time from the password to the code
 
-CODE_HELP = "The six digits your authenticator app shows now, or one of your backup codes."
-WRONG_CODE = "That code is not right. Check that you typed it as shown, and try again."
+CODE_HELP = _("The six digits your authenticator app shows now, or one of your backup codes.")
+WRONG_CODE = _("That code is not right. Check that you typed it as shown, and try again.")
 
 
 class AdminPageMixin:
@@ -47,9 +49,13 @@ def refuse(form, result, wrong=WRONG_CODE) -> int:
     if result.retry_at:
         seconds = max(1, round((result.retry_at - timezone.now()).total_seconds()))
         wait = (
-            f"{seconds} second{'s' if seconds != 1 else ''}" if seconds < 60 else timeuntil(result.retry_at)
+            ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+            if seconds < 60
+            else timeuntil(result.retry_at)
         )
-        form.add_error(None, f"Too many wrong codes. Wait {wait} before trying again.")
+        form.add_error(
+            None, gettext("Too many wrong codes. Wait %(wait)s before trying again.") % {"wait": wait}
+        )
         return 429
     form.add_error("code", wrong)
     return 200
@@ -77,7 +83,7 @@ class LoginCodeView(AdminPageMixin, RedirectURLMixin, FormView):
     confirmed with the second factor set up since (two_factor.admin_redirect sends it here)."""
 
     template_name = "admin/two_factor/login_code.html"
-    title = "Enter your code"
+    title = _("Enter your code")
     form_class = CodeForm
 
     def dispatch(self, request, *args, **kwargs):
@@ -96,7 +102,8 @@ class LoginCodeView(AdminPageMixin, RedirectURLMixin, FormView):
             self.user = None
         if self.user is None:
             messages.info(
-                request, "Please sign in again: the code has to follow the password within five minutes."
+                request,
+                gettext("Please sign in again: the code has to follow the password within five minutes."),
             )
             return redirect("admin:login")
         return super().dispatch(request, *args, **kwargs)
@@ -133,7 +140,7 @@ class TwoFactorView(AdminPageMixin, TemplateView):
     """A staff member's own two-factor page: whether it is on, new backup codes, turning it off."""
 
     template_name = "admin/two_factor/status.html"
-    title = "Two-factor authentication"
+    title = _("Two-factor authentication")
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -153,7 +160,7 @@ class TwoFactorView(AdminPageMixin, TemplateView):
             request.session[NEW_CODES_SESSION_KEY] = two_factor.new_backup_codes(request.user)
             return redirect("admin:two-factor-backup-codes")
         if two_factor.is_required(request.user):
-            messages.error(request, "Site administrators cannot turn two-factor authentication off.")
+            messages.error(request, gettext("Site administrators cannot turn two-factor authentication off."))
             return redirect("admin:two-factor")
         form = CodeForm(request.POST, help_text=CODE_HELP)
         if not form.is_valid():
@@ -164,7 +171,7 @@ class TwoFactorView(AdminPageMixin, TemplateView):
                 self.get_context_data(turn_off_form=form), status=refuse(form, result)
             )
         two_factor.turn_off(request.user)
-        messages.success(request, "Two-factor authentication is off.")
+        messages.success(request, gettext("Two-factor authentication is off."))
         return redirect("admin:two-factor")
 
 
@@ -173,7 +180,7 @@ class TwoFactorSetupView(AdminPageMixin, FormView):
     code; then the backup codes, shown once."""
 
     template_name = "admin/two_factor/setup.html"
-    title = "Set up two-factor authentication"
+    title = _("Set up two-factor authentication")
     form_class = CodeForm
 
     def dispatch(self, request, *args, **kwargs):
@@ -183,8 +190,8 @@ class TwoFactorSetupView(AdminPageMixin, FormView):
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
-            "label": "Code from the app",
-            "help_text": "The six digits the app shows for this site now.",
+            "label": gettext("Code from the app"),
+            "help_text": gettext("The six digits the app shows for this site now."),
             "app_only": True,
         }
 
@@ -200,11 +207,13 @@ class TwoFactorSetupView(AdminPageMixin, FormView):
     def form_valid(self, form):
         result = two_factor.confirm_app_device(self.device, form.cleaned_data["code"])
         if result.device is None:
-            status = refuse(form, result, WRONG_CODE + " The app must show the code for this site.")
+            status = refuse(
+                form, result, f"{WRONG_CODE} {gettext('The app must show the code for this site.')}"
+            )
             return self.render_to_response(self.get_context_data(form=form), status=status)
         self.request.session[NEW_CODES_SESSION_KEY] = two_factor.new_backup_codes(self.request.user)
         otp_login(self.request, result.device)
-        messages.success(self.request, "Two-factor authentication is on.")
+        messages.success(self.request, gettext("Two-factor authentication is on."))
         return redirect("admin:two-factor-backup-codes")
 
 
@@ -212,7 +221,7 @@ class BackupCodesView(AdminPageMixin, TemplateView):
     """New backup codes, shown once: they leave the session as this page is rendered."""
 
     template_name = "admin/two_factor/backup_codes.html"
-    title = "Your backup codes"
+    title = _("Your backup codes")
 
     def get_context_data(self, **kwargs):
         return {

@@ -36,6 +36,7 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils.translation import gettext
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalChanges
 
@@ -102,9 +103,15 @@ class Reference:
         opts = item_model(self.model)._meta
         row = self.model._base_manager.filter(pk=self.pk).first()
         item = row.instance if row is not None and is_history(self.model) else row
-        what = f"{opts.verbose_name} “{item}”" if item is not None else str(opts.verbose_name)
+        what = (
+            gettext("%(model)s “%(item)s”") % {"model": opts.verbose_name, "item": item}
+            if item is not None
+            else str(opts.verbose_name)
+        )
         field = self.model._meta.get_field(self.field).verbose_name
-        return f"{'an earlier version of ' if is_history(self.model) else ''}{what} ({field})"
+        if is_history(self.model):
+            return gettext("an earlier version of %(what)s (%(field)s)") % {"what": what, "field": field}
+        return f"{what} ({field})"
 
 
 def find_references(names) -> list[Reference]:

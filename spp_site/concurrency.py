@@ -68,6 +68,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_manager_for_model
 
@@ -214,7 +216,7 @@ class Change:
         if self.note:
             return f"{self.label}: {self.note}"
         if self.lines:
-            return f"{self.label}: changed"
+            return _("%(label)s: changed") % {"label": self.label}
         return f"{self.label}: {self.before} → {self.after}"
 
 
@@ -324,7 +326,7 @@ class EditGuard:
     def conflict(self, form, seen, now):
         """The conflict of `form`, opened with `seen`, with the item stored as `now`."""
         if seen is UNREADABLE:
-            message = (
+            message = _(
                 "This form could not be checked against the saved version (the page was probably opened "
                 "before a site update). Your changes are not saved yet. Check them, then save again."
             )
@@ -335,26 +337,36 @@ class EditGuard:
 
 
 def conflict_message(editors, at, me, changes, whole_item=True):
-    """The error an editor reads, in plain words."""
-    thing = "this item" if whole_item else "this row"
+    """The error an editor reads, in plain words (`when` is "" or " at 14:32…", with its space)."""
     when = f" {_when(at)}" if at else ""
     others = [u for u in editors if u != me]
     if editors and not others:
-        first = f"You saved {thing} in another window{when} while you were editing here."
+        first = (
+            _("You saved this item in another window%(when)s while you were editing here.")
+            if whole_item
+            else _("You saved this row in another window%(when)s while you were editing here.")
+        ) % {"when": when}
     elif others:
-        names = [_name(u) for u in others] + (["you, in another window"] if me in editors else [])
-        first = f"Someone else — {_join(names)} — saved {thing}{when} while you were editing."
+        names = [_name(u) for u in others] + ([_("you, in another window")] if me in editors else [])
+        first = (
+            _("Someone else — %(names)s — saved this item%(when)s while you were editing.")
+            if whole_item
+            else _("Someone else — %(names)s — saved this row%(when)s while you were editing.")
+        ) % {"names": _join(names), "when": when}
     else:  # saved by a script, or by a path that keeps no history
-        first = f"Someone else saved {thing}{when} while you were editing."
+        first = (
+            _("Someone else saved this item%(when)s while you were editing.")
+            if whole_item
+            else _("Someone else saved this row%(when)s while you were editing.")
+        ) % {"when": when}
     if whole_item:
-        return (
-            f"{first} Your changes are not saved yet. Review what changed below, then save again to "
+        return _(
+            "%(first)s Your changes are not saved yet. Review what changed below, then save again to "
             "keep your version."
-        )
-    return (
-        f"{first} What changed: {'; '.join(map(str, changes))}. Your changes are not saved yet; save "
-        "again to keep your version."
-    )
+        ) % {"first": first}
+    return _(
+        "%(first)s What changed: %(changes)s. Your changes are not saved yet; save again to keep your version."
+    ) % {"first": first, "changes": "; ".join(map(str, changes))}
 
 
 def _name(user):
@@ -362,7 +374,9 @@ def _name(user):
 
 
 def _join(names):
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    if len(names) == 1:
+        return names[0]
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def _when(moment):
@@ -370,8 +384,21 @@ def _when(moment):
     (not the event's zone an event form is shown in)."""
     local = timezone.localtime(moment, zoneinfo.ZoneInfo(settings.TIME_ZONE))
     if local.date() == timezone.localdate(timezone=local.tzinfo):
-        return f"at {local:%H:%M}"
-    return f"at {local:%H:%M} on {date_format(local.date(), 'j F Y')}"
+        return _("at %(time)s") % {"time": f"{local:%H:%M}"}
+    return _("at %(time)s on %(date)s") % {
+        "time": f"{local:%H:%M}",
+        "date": date_format(local.date(), _long_date()),
+    }
+
+
+def _long_date():
+    """The format of a date in words, in the active language ("3 December 2026")."""
+    return pgettext("date format (as Django's date filter)", "j F Y")
+
+
+def _short_date():
+    """The format of a date with the month abbreviated, in the active language ("3 Dec 2026")."""
+    return pgettext("date format (as Django's date filter)", "j M Y")
 
 
 # --- how values read -------------------------------------------------------------------------
@@ -389,14 +416,14 @@ def row_changes(fields, verbose_name, before, now):
     result = []
     for key, row in now.items():
         if key not in before:
-            result.append(Change(f"{verbose_name} “{row['label']}”", note="added (it stays when you save)"))
+            result.append(Change(_row_label(verbose_name, row), note=_("added (it stays when you save)")))
     for key, row in before.items():
-        label = f"{verbose_name} “{row['label']}”"
+        label = _row_label(verbose_name, row)
         if key not in now:
             result.append(
                 Change(
                     label,
-                    note="deleted (saving again does not bring it back; add it as a new row to keep it)",
+                    note=_("deleted (saving again does not bring it back; add it as a new row to keep it)"),
                 )
             )
             continue
@@ -407,6 +434,10 @@ def row_changes(fields, verbose_name, before, now):
                 change.label = f"{label}: {change.label}"
                 result.append(change)
     return result
+
+
+def _row_label(verbose_name, row):
+    return _("%(kind)s “%(label)s”") % {"kind": verbose_name, "label": row["label"]}
 
 
 def _is_long(value):
@@ -426,7 +457,8 @@ def text_diff(before, now):
         lines.append(DiffLine({"-": "removed", "+": "added"}.get(line[:1], "same"), line[1:]))
     if len(lines) > DIFF_MAX_LINES:
         rest = len(lines) - DIFF_MAX_LINES
-        lines = [*lines[:DIFF_MAX_LINES], DiffLine("gap", f"… {rest} more line{'s' if rest != 1 else ''}")]
+        more = ngettext("… %(count)d more line", "… %(count)d more lines", rest) % {"count": rest}
+        lines = [*lines[:DIFF_MAX_LINES], DiffLine("gap", more)]
     return lines
 
 
@@ -434,13 +466,13 @@ def display(form_field, value):
     """A stored value as the editor knows it: names of linked items, labels of choices, local
     times, file names."""
     if value in (None, "", []):
-        return "(empty)"
+        return _("(empty)")
     if isinstance(form_field, forms.ModelChoiceField):  # also the multiple-choice one
         keys = value if isinstance(value, list) else [value]
         rows = form_field.queryset.model._base_manager.in_bulk(keys)
-        return ", ".join(str(rows[k]) if k in rows else "(deleted)" for k in keys)
+        return ", ".join(str(rows[k]) if k in rows else _("(deleted)") for k in keys)
     if isinstance(form_field, forms.BooleanField):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(form_field, forms.ChoiceField):
         labels = _choice_labels(form_field.choices)
         keys = value if isinstance(value, list) else [value]
@@ -450,9 +482,9 @@ def display(form_field, value):
     text = str(value)
     if isinstance(form_field, forms.SplitDateTimeField | forms.DateTimeField) and parse_datetime(text):
         local = timezone.localtime(parse_datetime(text))
-        return f"{date_format(local.date(), 'j M Y')}, {local:%H:%M}"
+        return f"{date_format(local.date(), _short_date())}, {local:%H:%M}"
     if isinstance(form_field, forms.DateField) and parse_date(text):
-        return date_format(parse_date(text), "j M Y")
+        return date_format(parse_date(text), _short_date())
     return text if len(text) <= TEXT_MAX_CHARS else f"{text[:TEXT_MAX_CHARS]}…"
 
 

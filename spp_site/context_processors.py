@@ -1,17 +1,18 @@
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .models import Page, SiteSettings
 from .pagecache import cached_until_change
 
 MAIN_MENU = [
-    ("site:home", "Home"),
-    ("programs:perspective-list", "Research"),
-    ("programs:project-list", "Projects"),
-    ("programs:person-list", "People"),
-    ("events:list", "Events"),
-    ("news:list", "News"),
-    ("programs:apply", "Apply"),
+    ("site:home", _("Home")),
+    ("programs:perspective-list", _("Research")),
+    ("programs:project-list", _("Projects")),
+    ("programs:person-list", _("People")),
+    ("events:list", _("Events")),
+    ("news:list", _("News")),
+    ("programs:apply", _("Apply")),
 ]
 
 

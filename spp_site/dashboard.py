@@ -1,6 +1,10 @@
 """What the admin dashboard lists as needing attention."""
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from events.models import Event
 from news.models import NewsItem
@@ -9,6 +13,16 @@ from programs.models import Call
 from .models import Page
 
 PUBLISHABLE_MODELS = (NewsItem, Event, Page, Call)
+
+
+def _day(value):
+    """A day as "03 Dec 2026", with the month's name and the order of the active language."""
+    return date_format(value, pgettext("date format (as Django's date filter)", "d M Y"))
+
+
+def _moment(value):
+    """A moment as "03 Dec 2026, 14:30 CET", in the active language."""
+    return date_format(value, pgettext("date format (as Django's date filter)", "d M Y, H:i T"))
 
 
 def _admin_url(obj):
@@ -31,18 +45,18 @@ def attention_items(user):
 
     if can_change(Event):
         add(
-            "Past events without slides",
-            "Upload the slide decks, or leave as is if there were none.",
+            _("Past events without slides"),
+            _("Upload the slide decks, or leave as is if there were none."),
             [
-                (e, _admin_url(e), e.local_start.strftime("%d %b %Y"))
+                (e, _admin_url(e), _day(e.local_start))
                 for e in Event.objects.past().filter(slide_decks__isnull=True).distinct()[:10]
             ],
         )
         add(
-            "Upcoming events without an agenda",
-            "Add the programme as agenda items.",
+            _("Upcoming events without an agenda"),
+            _("Add the programme as agenda items."),
             [
-                (e, _admin_url(e), e.local_start.strftime("%d %b %Y"))
+                (e, _admin_url(e), _day(e.local_start))
                 for e in Event.objects.upcoming().filter(agenda_items__isnull=True).distinct()[:10]
             ],
         )
@@ -50,27 +64,28 @@ def attention_items(user):
     for model in PUBLISHABLE_MODELS:
         if not can_change(model):
             continue
+        kind = capfirst(model._meta.verbose_name)
         for obj in model.objects.scheduled().order_by("publish_at")[:10]:
-            when = timezone.localtime(obj.publish_at).strftime("%d %b %Y, %H:%M %Z")
+            when = _moment(timezone.localtime(obj.publish_at))
             scheduled.append(
-                (obj, _admin_url(obj), f"{model._meta.verbose_name.capitalize()} · goes live {when}")
+                (obj, _admin_url(obj), _("%(kind)s · goes live %(when)s") % {"kind": kind, "when": when})
             )
         for obj in model.objects.stale_drafts().order_by("created_at")[:10]:
-            since = timezone.localtime(obj.created_at).strftime("%d %b %Y")
+            since = _day(timezone.localtime(obj.created_at))
             stale.append(
-                (obj, _admin_url(obj), f"{model._meta.verbose_name.capitalize()} · draft since {since}")
+                (obj, _admin_url(obj), _("%(kind)s · draft since %(since)s") % {"kind": kind, "since": since})
             )
-    add("Scheduled to go live", "Published automatically at the time shown.", scheduled)
-    add("Drafts older than 30 days", "Publish them or delete them.", stale)
+    add(_("Scheduled to go live"), _("Published automatically at the time shown."), scheduled)
+    add(_("Drafts older than 30 days"), _("Publish them or delete them."), stale)
     if can_change(Call):
         add(
-            "Open call",
-            "Proposals are being accepted.",
+            _("Open call"),
+            _("Proposals are being accepted."),
             [
                 (
                     c,
                     _admin_url(c),
-                    "Deadline " + timezone.localtime(c.deadline).strftime("%d %b %Y, %H:%M %Z"),
+                    _("Deadline %(when)s") % {"when": _moment(timezone.localtime(c.deadline))},
                 )
                 for c in Call.objects.open().order_by("deadline")
             ],

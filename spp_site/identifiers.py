@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 _ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 _ORCID_PREFIXES = ("https://orcid.org/", "http://orcid.org/", "orcid.org/")
@@ -37,13 +38,13 @@ def orcid_checksum(base_digits: str) -> str:
 def validate_orcid(value: str) -> None:
     if not _ORCID.match(value or ""):
         raise ValidationError(
-            "Enter an ORCID iD as 0000-0000-0000-0000 (16 characters; the last may be X).",
+            _("Enter an ORCID iD as 0000-0000-0000-0000 (16 characters; the last may be X)."),
             code="orcid_format",
         )
     digits = value.replace("-", "")
     if orcid_checksum(digits[:15]) != digits[15]:
         raise ValidationError(
-            "This ORCID iD's check digit does not match: please copy it again from orcid.org.",
+            _("This ORCID iD's check digit does not match: please copy it again from orcid.org."),
             code="orcid_checksum",
         )
 
@@ -92,7 +93,7 @@ class OrcidField(models.CharField):
 def validate_gepris_id(value: str) -> None:
     if not re.fullmatch(r"\d{5,12}", value or ""):
         raise ValidationError(
-            "A GEPRIS project number has only digits, for example 441826958.", code="gepris"
+            _("A GEPRIS project number has only digits, for example 441826958."), code="gepris"
         )
 
 

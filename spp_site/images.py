@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF", "MPO": "JPEG"}
@@ -42,7 +43,7 @@ def validate_image_file(file) -> None:
     max_size = settings.IMAGE_MAX_UPLOAD_SIZE
     if file.size is not None and file.size > max_size:
         raise ValidationError(
-            "This image is %(size)s; the limit is %(limit)s. Please upload a smaller file.",
+            _("This image is %(size)s; the limit is %(limit)s. Please upload a smaller file."),
             code="file_too_large",
             params={"size": filesizeformat(file.size), "limit": filesizeformat(max_size)},
         )
@@ -54,13 +55,13 @@ def validate_image_file(file) -> None:
             width, height = img.size
             if fmt not in ALLOWED_FORMATS:
                 raise ValidationError(
-                    "This is a %(fmt)s image; please upload one of: %(allowed)s.",
+                    _("This is a %(fmt)s image; please upload one of: %(allowed)s."),
                     code="invalid_image_format",
                     params={"fmt": fmt, "allowed": _allowed_formats_text()},
                 )
             if width * height > settings.IMAGE_MAX_PIXELS:
                 raise ValidationError(
-                    "This image has %(w)s × %(h)s pixels, more than the %(limit)s million allowed.",
+                    _("This image has %(w)s × %(h)s pixels, more than the %(limit)s million allowed."),
                     code="image_too_many_pixels",
                     params={"w": width, "h": height, "limit": settings.IMAGE_MAX_PIXELS // 1_000_000},
                 )
@@ -72,7 +73,10 @@ def validate_image_file(file) -> None:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(
-            "The file is not an image that can be read (allowed: %(allowed)s). It may be damaged or of another type.",
+            _(
+                "The file is not an image that can be read (allowed: %(allowed)s). It may be damaged or of "
+                "another type."
+            ),
             code="invalid_image",
             params={"allowed": _allowed_formats_text()},
         ) from exc
@@ -108,7 +112,7 @@ def process_image(file, max_dimension: int = DEFAULT_MAX_DIMENSION) -> Processed
             img = ImageOps.exif_transpose(original)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValidationError(
-            "The image could not be read; it may be damaged.", code="invalid_image"
+            _("The image could not be read; it may be damaged."), code="invalid_image"
         ) from exc
     return process_pil_image(img, max_dimension)
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 def next_full_minute(moment):
@@ -24,7 +25,7 @@ def lockout_response(request, original_response=None, credentials=None):
     minutes = math.ceil(cool_off.total_seconds() / 60)
     context = {
         **admin.site.each_context(request),
-        "title": "Sign-in locked for now",
+        "title": _("Sign-in locked for now"),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "cool_off_minutes": minutes,
         "retry_at": next_full_minute(timezone.localtime() + cool_off),

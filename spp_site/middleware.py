@@ -8,6 +8,9 @@ from django.core.exceptions import BadRequest
 from django.http import HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 # Admin pages that take a form from someone not signed in yet: the password and the code step.
@@ -23,15 +26,18 @@ class RejectNulMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.search_path = None
+        self.search_paths = None
 
     def __call__(self, request):
-        if self.search_path is None:
-            self.search_path = reverse("site:search")
+        if self.search_paths is None:
+            self.search_paths = set()
+            for code, _name in settings.LANGUAGES:
+                with translation.override(code):
+                    self.search_paths.add(reverse("site:search"))
         if "\x00" in request.path or (
-            request.path_info != self.search_path and "\x00" in _query_text(request)
+            request.path_info not in self.search_paths and "\x00" in _query_text(request)
         ):
-            raise BadRequest("The address contains a NUL character.")
+            raise BadRequest(gettext("The address contains a NUL character."))
         return self.get_response(request)
 
 
@@ -51,11 +57,11 @@ def cross_origin_resource_policy(get_response):
     return middleware
 
 
-SESSION_ENDED = (
+SESSION_ENDED = _(
     "Your sign-in has ended, so this was not saved. Sign in to the admin again in another tab "
     "(this page stays as it is), then try again."
 )
-TOO_LARGE = "This request is too large. Only editors signed in to the admin can upload files."
+TOO_LARGE = _("This request is too large. Only editors signed in to the admin can upload files.")
 
 
 class RequestBodyGuardMiddleware:
@@ -90,14 +96,14 @@ class RequestBodyGuardMiddleware:
         path = request.path_info
         if path.startswith(reverse("admin:index")) and path not in {reverse(n) for n in SIGN_IN_URL_NAMES}:
             if request.headers.get("X-Requested-With") == "XMLHttpRequest":
-                return JsonResponse({"error": SESSION_ENDED}, status=403)
+                return JsonResponse({"error": str(SESSION_ENDED)}, status=403)
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0  # Django reads such a body as empty
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-            return HttpResponse(TOO_LARGE, status=413, content_type="text/plain; charset=utf-8")
+            return HttpResponse(str(TOO_LARGE), status=413, content_type="text/plain; charset=utf-8")
         return None
 
 

@@ -15,7 +15,7 @@ from .identifiers import gepris_url, validate_gepris_id
 from .images import ProcessedImageField
 from .publishing import Publishable
 
-ALT_TEXT_PLACEHOLDER = "Describe this image for people who cannot see it"
+ALT_TEXT_PLACEHOLDER = _("Describe this image for people who cannot see it")
 
 
 class OldUrl(models.Model):
@@ -26,16 +26,16 @@ class OldUrl(models.Model):
     once the item is gone.
     """
 
-    path = models.CharField(max_length=500, unique=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    path = models.CharField(_("path"), max_length=500, unique=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("content type"))
+    object_id = models.PositiveBigIntegerField(_("object ID"))
     target = GenericForeignKey("content_type", "object_id")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["path"]
-        verbose_name = "old URL"
-        verbose_name_plural = "old URLs"
+        verbose_name = _("old URL")
+        verbose_name_plural = _("old URLs")
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self):
@@ -46,17 +46,23 @@ class MarkdownImage(models.Model):
     """A picture an editor dropped or pasted into a Markdown field (the file is processed by the
     shared image pipeline; this row records who uploaded what, for the image library in the admin)."""
 
-    image = models.ImageField(max_length=200, editable=False)
-    original_filename = models.CharField(max_length=255, editable=False)
+    image = models.ImageField(_("image"), max_length=200, editable=False)
+    original_filename = models.CharField(_("original filename"), max_length=255, editable=False)
     uploaded_by = models.ForeignKey(
-        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
-        verbose_name = "image in Markdown text"
-        verbose_name_plural = "images in Markdown text"
+        verbose_name = _("image in Markdown text")
+        verbose_name_plural = _("images in Markdown text")
 
     def __str__(self):
         return self.original_filename or self.image.name
@@ -73,25 +79,31 @@ RESERVED_PAGE_SLUGS = {
 
 
 class Page(Publishable):
-    title = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
+        _("slug"),
         max_length=100,
         unique=True,
-        help_text="The page's address: /<slug>/. Some words are reserved for the site.",
+        help_text=_("The page's address: /<slug>/. Some words are reserved for the site."),
     )
     summary = models.CharField(
-        max_length=300, blank=True, help_text="One sentence for search engines and link previews."
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One sentence for search engines and link previews."),
     )
-    body = MarkdownxField(help_text="Markdown; $…$ and $$…$$ for mathematics.")
-    show_in_menu = models.BooleanField("show in the main menu", default=False)
-    show_in_footer = models.BooleanField("show in the footer", default=False)
-    order = models.PositiveSmallIntegerField(default=0, help_text="Position in menu and footer.")
+    body = MarkdownxField(_("body"), help_text=_("Markdown; $…$ and $$…$$ for mathematics."))
+    show_in_menu = models.BooleanField(_("show in the main menu"), default=False)
+    show_in_footer = models.BooleanField(_("show in the footer"), default=False)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Position in menu and footer.")
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "title"]
-        verbose_name = "page"
-        verbose_name_plural = "pages"
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
 
     def __str__(self):
         return self.title
@@ -102,33 +114,43 @@ class Page(Publishable):
     def clean(self):
         if self.slug in RESERVED_PAGE_SLUGS:
             raise ValidationError(
-                {"slug": f"“{self.slug}” is used by the site itself; choose another address."}
+                {
+                    "slug": _("“%(slug)s” is used by the site itself; choose another address.")
+                    % {"slug": self.slug}
+                }
             )
 
 
 class SiteSettings(models.Model):
     """The one row of site-wide settings (program name, contact, logo)."""
 
-    program_name = models.CharField(max_length=200, default="Theoretical Foundations of Deep Learning")
-    short_name = models.CharField(max_length=40, default="SPP 2298")
-    tagline = models.CharField(max_length=300, blank=True)
+    program_name = models.CharField(
+        _("program name"), max_length=200, default="Theoretical Foundations of Deep Learning"
+    )
+    short_name = models.CharField(_("short name"), max_length=40, default="SPP 2298")
+    tagline = models.CharField(_("tagline"), max_length=300, blank=True)
     dfg_number = models.CharField(
-        "DFG project number", max_length=20, blank=True, validators=[validate_gepris_id]
+        _("DFG project number"), max_length=20, blank=True, validators=[validate_gepris_id]
     )
-    contact_email = models.EmailField("contact e-mail", blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
     coordinating_institution = models.ForeignKey(
-        "programs.Institution", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "programs.Institution",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("coordinating institution"),
     )
-    logo = ProcessedImageField(upload_to="site", blank=True, max_dimension=800)
-    logo_alt = models.CharField("logo description", max_length=200, blank=True)
+    logo = ProcessedImageField(_("logo"), upload_to="site", blank=True, max_dimension=800)
+    logo_alt = models.CharField(_("logo description"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "site settings"
-        verbose_name_plural = "site settings"
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
 
     def __str__(self):
-        return "Site settings"
+        return str(_("Site settings"))
 
     def save(self, *args, **kwargs):
         self.pk = 1

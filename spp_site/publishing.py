@@ -9,11 +9,12 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -77,19 +78,20 @@ class Publishable(models.Model):
     PUBLIC_STATUSES: tuple[str, ...] = (Status.PUBLISHED,)
 
     status = models.CharField(
+        _("status"),
         max_length=20,
         choices=Status.choices,
         default=Status.DRAFT,
-        help_text="Drafts are visible only to staff (as a preview).",
+        help_text=_("Drafts are visible only to staff (as a preview)."),
     )
     publish_at = models.DateTimeField(
-        "publish at",
+        _("publish at"),
         default=timezone.now,
         db_index=True,
-        help_text="The item becomes public at this moment. Set a future time to schedule it.",
+        help_text=_("The item becomes public at this moment. Set a future time to schedule it."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
 

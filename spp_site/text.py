@@ -9,6 +9,7 @@ import re
 
 from django.db import models
 from django.db.models.signals import pre_save
+from django.utils.functional import lazy
 
 CONTENT_APPS = {"programs", "events", "news", "spp_site"}
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls.
@@ -29,6 +30,16 @@ def single_line(text: str) -> str:
     """One line of text (for titles, names, calendar properties, header values): each run of
     line breaks or tabs becomes one space, other control characters go."""
     return strip_control_characters(_BREAKS.sub(" ", text or "")).strip()
+
+
+def _interpolate(text, params) -> str:
+    return text % params
+
+
+# A translated text with named placeholders (`gettext_lazy("… %(name)s …")`), filled in with
+# `params` only when it is shown, in the language active then: for help texts and other class
+# attributes that include another lazy text (`gettext_lazy(…) % {…}` would translate at import).
+interpolate_lazy = lazy(_interpolate, str)
 
 
 def _clean_text_fields(sender, instance, raw=False, **kwargs):

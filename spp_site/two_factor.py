@@ -14,6 +14,8 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -140,7 +142,7 @@ def qr_code_svg(device: TOTPDevice) -> str:
         light="#fff",
         omitsize=True,
         svgclass="spp-qr",
-        title="QR code for your authenticator app (the same secret is written out below)",
+        title=gettext("QR code for your authenticator app (the same secret is written out below)"),
     )
     # segno's own markup of a URL we built (nothing from a request); an image, named by its title
     return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))
@@ -151,7 +153,7 @@ class CodeForm(forms.Form):
     phones). `autofocus` where the code is all the page asks for."""
 
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=64,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
@@ -42,13 +43,13 @@ def media(request, path):
     # Only names exactly as the site stores them: no ".", "..", empty or private segments
     # (the storage would normalise "./decks/x" to "decks/x").
     if not path or posixpath.normpath(path) != path or path.startswith(("/", *PRIVATE_PREFIXES)):
-        raise Http404("No such file.")
+        raise Http404(_("No such file."))
     try:
         file = default_storage.open(path, "rb")  # folders raise IsADirectoryError here
         modified = default_storage.get_modified_time(path)
         size = file.size
     except (SuspiciousFileOperation, NotImplementedError, ValueError, OSError) as exc:
-        raise Http404("No such file.") from exc
+        raise Http404(_("No such file.")) from exc
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     inline = content_type in INLINE_TYPES
     return stored_file_response(
