@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -284,15 +285,31 @@ class MarkdownImageAdmin(SafeQueryMixin, admin.ModelAdmin):
         return False  # images come in by drag-and-drop or paste in a Markdown field
 
 
+# The optional German version of pages that must exist in both languages (spp_site.models.GermanVersion),
+# folded away until opened.
+GERMAN_VERSION_FIELDSET = (
+    _("German version"),
+    {
+        "classes": ["collapse"],
+        "fields": ["title_de", "summary_de", "body_de"],
+        "description": _(
+            "Shown on the German site (/de/…) once the German title and text are filled in; "
+            "until then the German site shows the English version."
+        ),
+    },
+)
+
+
 @admin.register(Page)
 class PageAdmin(PublishableAdmin):
     list_display = ["title", "slug", "visibility", "show_in_menu", "show_in_footer", "order", "public_link"]
     list_editable = ["show_in_menu", "show_in_footer", "order"]
     list_filter = ["status", "show_in_menu", "show_in_footer"]
-    search_fields = ["title", "body"]
+    search_fields = ["title", "body", "title_de", "body_de"]
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
+        GERMAN_VERSION_FIELDSET,
         ("Navigation", {"fields": ["show_in_menu", "show_in_footer", "order"]}),
         ("Publishing", {"fields": ["status", "publish_at"]}),
     ]
