@@ -112,8 +112,12 @@ def switch_language(request, code):
     if code not in LANGUAGE_NAMES:
         raise Http404("No such language.")
     next_url = request.GET.get("next", "")
-    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        not next_url.startswith("/")
+        or not next_url.isprintable()  # no line breaks in the Location header
+        or not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         next_url = "/"
     response = HttpResponseRedirect(page_in(next_url, code))

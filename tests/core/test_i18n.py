@@ -116,7 +116,10 @@ def test_a_reader_who_chose_english_is_not_sent_back_to_german(client):
     assert response.status_code == 200 and html_lang(response.content.decode()) == "en"
 
 
-@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "next_url",
+    ["https://evil.example/", "//evil.example/", "", "javascript:alert(1)", "/x\r\nSet-Cookie: a=b"],
+)
 def test_the_switch_goes_nowhere_but_this_site(client, next_url):
     response = client.get("/i18n/de/", {"next": next_url})
     assert response.status_code == 302 and response["Location"] == "/de/"
