@@ -32,17 +32,28 @@ seed: migrate ## Load the demo content (idempotent) and ensure a local admin acc
 	$(PY) manage.py seed_demo
 	$(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
 
+.PHONY: messages
+messages: venv ## Compile the translations (locale/*/LC_MESSAGES/django.po → .mo; msgfmt, else polib)
+	$(PY) manage.py compile_translations
+
+# Every directory and file that is not the site's own source, for makemessages.
+MESSAGES_IGNORE := -i .venv -i .tools -i var -i tests -i bench -i node_modules -i static -i test-artifacts
+
+.PHONY: messages-extract
+messages-extract: venv ## Update locale/de/LC_MESSAGES/django.po with the strings marked in the code and templates
+	$(PY) manage.py makemessages -l de --add-location file --no-obsolete $(MESSAGES_IGNORE)
+
 .PHONY: run
-run: seed ## Set everything up and serve the site on http://127.0.0.1:8000
+run: seed messages ## Set everything up and serve the site on http://127.0.0.1:8000
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 .PHONY: serve
-serve: venv ## Serve the site as in production (DEBUG off, gunicorn, WhiteNoise) on http://127.0.0.1:8000
+serve: venv messages ## Serve the site as in production (DEBUG off, gunicorn, WhiteNoise) on http://127.0.0.1:8000
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 .PHONY: bench
-bench: venv ## Load-test make serve on its own larger data set (var/bench/), cached and not; ~10 min
+bench: venv messages ## Load-test make serve on its own larger data set (var/bench/), cached and not; ~10 min
 	$(PY) -m bench.run
 
 .PHONY: lint
@@ -80,15 +91,15 @@ tools: ## Install the Nu HTML checker (vnu.jar) from npm for the HTML tests (ski
 	else echo "npm not found: the Nu HTML checker tests will be skipped (install Node.js and npm to run them)"; fi
 
 .PHONY: test
-test: lint check tools ## Lint, checks and the whole test suite (browser and HTML-validity tests included)
+test: lint check tools messages ## Lint, checks and the whole test suite (browser and HTML-validity tests included)
 	$(VENV)/bin/pytest
 
 .PHONY: audit
-audit: seed ## Lighthouse scores for the home and an event page (mobile and desktop)
+audit: seed messages ## Lighthouse scores for the home and an event page (mobile and desktop)
 	scripts/audit.sh
 
 .PHONY: audit-security
-audit-security: seed ## MDN HTTP Observatory and wapiti against `make serve` on loopback (TLS, self-signed)
+audit-security: seed messages ## MDN HTTP Observatory and wapiti against `make serve` on loopback (TLS, self-signed)
 	scripts/audit-security.sh
 
 .PHONY: audit-deps

@@ -12,7 +12,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from spp_site.admin import ContentAdmin, ContentInlineMixin, PublishableAdmin, thumbnail
+from spp_site.admin import (
+    GERMAN_VERSION_FIELDSET,
+    ContentAdmin,
+    ContentInlineMixin,
+    PublishableAdmin,
+    thumbnail,
+)
 from spp_site.erasure import erase, plan_erasure
 
 from .models import (
@@ -280,12 +286,13 @@ class FAQInline(ContentInlineMixin, admin.StackedInline):
 class CallAdmin(PublishableAdmin):
     list_display = ["title", "phase", "opens_on", "deadline", "visibility", "is_open", "public_link"]
     list_filter = ["status", "phase"]
-    search_fields = ["title", "summary", "body"]
+    search_fields = ["title", "summary", "body", "title_de", "body_de"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["info_sessions"]
     inlines = [FAQInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "phase", "summary", "body"]}),
+        GERMAN_VERSION_FIELDSET,
         (_("Dates"), {"fields": ["opens_on", "deadline"]}),
         (_("Information sessions"), {"fields": ["info_sessions"]}),
         (_("Publishing"), {"fields": ["status", "publish_at"]}),

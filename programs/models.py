@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from spp_site.identifiers import OrcidField, gepris_url, orcid_url, validate_gepris_id
 from spp_site.images import ProcessedImageField
+from spp_site.models import GermanVersion
 from spp_site.publishing import Publishable, PublishableQuerySet, after, start_of
 
 
@@ -423,7 +424,7 @@ class CallQuerySet(PublishableQuerySet):
         ]
 
 
-class Call(Publishable):
+class Call(GermanVersion, Publishable):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     phase = models.ForeignKey(

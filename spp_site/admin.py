@@ -303,15 +303,31 @@ class MarkdownImageAdmin(SafeQueryMixin, admin.ModelAdmin):
         return False  # images come in by drag-and-drop or paste in a Markdown field
 
 
+# The optional German version of pages that must exist in both languages (spp_site.models.GermanVersion),
+# folded away until opened.
+GERMAN_VERSION_FIELDSET = (
+    _("German version"),
+    {
+        "classes": ["collapse"],
+        "fields": ["title_de", "summary_de", "body_de"],
+        "description": _(
+            "Shown on the German site (/de/…) once the German title and text are filled in; "
+            "until then the German site shows the English version."
+        ),
+    },
+)
+
+
 @admin.register(Page)
 class PageAdmin(PublishableAdmin):
     list_display = ["title", "slug", "visibility", "show_in_menu", "show_in_footer", "order", "public_link"]
     list_editable = ["show_in_menu", "show_in_footer", "order"]
     list_filter = ["status", "show_in_menu", "show_in_footer"]
-    search_fields = ["title", "body"]
+    search_fields = ["title", "body", "title_de", "body_de"]
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
+        GERMAN_VERSION_FIELDSET,
         (_("Navigation"), {"fields": ["show_in_menu", "show_in_footer", "order"]}),
         (_("Publishing"), {"fields": ["status", "publish_at"]}),
     ]

@@ -86,6 +86,7 @@ class SppAdminSite(admin.AdminSite):
                 login_not_required(never_cache(page(auth_views.LoginCodeView))),
                 name="login-code",
             ),
+            path("language/", self.admin_view(page(admin_views.EditorLanguageView)), name="language"),
             path(
                 "two-factor/",
                 self.admin_view(page(auth_views.TwoFactorView), enrolling=True),

@@ -1,18 +1,26 @@
 """The endpoints behind django-markdownx's editor: live preview and image upload. Both are for
 staff only (markdownx's own views are open to anybody) and use the site's shared pieces: the one
-Markdown renderer and the one image pipeline."""
+Markdown renderer and the one image pipeline. And the staff member's own admin language."""
 
 from pathlib import PurePath
 
+from django import forms
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.generic import FormView
 
+from .auth_views import AdminPageMixin
+from .i18n import chosen_language
 from .images import process_image, store_processed_image
 from .markdown import render_preview
-from .models import MarkdownImage
+from .models import EditorProfile, MarkdownImage
 
 MARKDOWN_IMAGE_DIR = "markdown"
 MARKDOWN_IMAGE_MAX_DIMENSION = 1600
@@ -43,3 +51,30 @@ def markdown_image_upload(request):
         image=name, original_filename=PurePath(upload.name or "").name[:255], uploaded_by=request.user
     )
     return JsonResponse({"image_code": image.markdown})
+
+
+class EditorLanguageForm(forms.ModelForm):
+    class Meta:
+        model = EditorProfile
+        fields = ["language"]
+        widgets = {"language": forms.RadioSelect}
+
+
+class EditorLanguageView(AdminPageMixin, FormView):
+    """The staff member's own admin language (linked as "Language / Sprache" in the user links):
+    saved in their EditorProfile, read by spp_site.i18n.AdminLanguageMiddleware."""
+
+    template_name = "admin/editor_language.html"
+    title = gettext_lazy("Admin language")
+    form_class = EditorLanguageForm
+
+    def get_form_kwargs(self):
+        profile = EditorProfile.objects.filter(user=self.request.user).first()
+        return {**super().get_form_kwargs(), "instance": profile or EditorProfile(user=self.request.user)}
+
+    def form_valid(self, form):
+        profile = form.save()
+        # The message in the language just chosen, which the next page is shown in.
+        with translation.override(profile.language or chosen_language(self.request)):
+            messages.success(self.request, str(_("The admin language is saved.")))
+        return redirect("admin:language")

@@ -1,18 +1,18 @@
 from django.conf import settings
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Page, SiteSettings
 from .pagecache import cached_until_change
 
 MAIN_MENU = [
-    ("site:home", _("Home")),
-    ("programs:perspective-list", _("Research")),
-    ("programs:project-list", _("Projects")),
-    ("programs:person-list", _("People")),
-    ("events:list", _("Events")),
-    ("news:list", _("News")),
-    ("programs:apply", _("Apply")),
+    ("site:home", pgettext_lazy("main menu", "Home")),
+    ("programs:perspective-list", pgettext_lazy("main menu", "Research")),
+    ("programs:project-list", pgettext_lazy("main menu", "Projects")),
+    ("programs:person-list", pgettext_lazy("main menu", "People")),
+    ("events:list", pgettext_lazy("main menu", "Events")),
+    ("news:list", pgettext_lazy("main menu", "News")),
+    ("programs:apply", pgettext_lazy("main menu", "Apply")),
 ]
 
 

@@ -91,7 +91,8 @@ institution, its address, its legal representative and the person responsible fo
         12,
         "How this site handles personal data.",
         """This site loads nothing from third parties: no web fonts, no analytics, no maps or
-videos from other hosts. It sets no cookies for visitors; only editors who sign in to the
+videos from other hosts. It sets no cookies for visitors, except one that remembers the language
+chosen with the language switch (English or German); only editors who sign in to the
 administration get a session cookie.
 
 Slide downloads are counted per file, without cookies and without storing IP addresses or
@@ -102,14 +103,71 @@ any other personal data.
 ]
 
 
+# The German versions (title, summary, body) of the pages that must exist in both languages.
+GERMAN = {
+    "about": (
+        "Über das Programm",
+        "Was das SPP 2298 ist, wer es fördert und wie es organisiert ist.",
+        """Das DFG-Schwerpunktprogramm SPP 2298 **Theoretische Grundlagen von Deep Learning** wurde im
+Mai 2020 vom Senat der Deutschen Forschungsgemeinschaft (DFG) für sechs Jahre eingerichtet,
+gefördert in zwei Förderphasen von je drei Jahren. Es wird seit 2021 gefördert und an der LMU München
+koordiniert.
+
+## Ziel
+
+Deep Learning funktioniert bemerkenswert gut, doch eine mathematische Erklärung dafür fehlt
+weitgehend. Das Programm arbeitet an einer umfassenden theoretischen Grundlage des Deep Learning,
+aus drei einander ergänzenden [Forschungsperspektiven](/de/research/).
+
+## Beteiligte Mathematik
+
+Algebraische Geometrie, Analysis, Stochastik, Approximationstheorie, Differentialgeometrie, diskrete
+Mathematik, Funktionalanalysis, optimale Steuerung, Optimierung und Topologie, zusammen mit
+Statistik und theoretischer Informatik.
+
+## Förderung
+
+| Förderphase | DFG-Projektnummer |
+|---|---|
+| Erste Förderphase | 441826958 |
+| Zweite Förderphase (SPP 2298-2) | 543917411 |
+""",
+    ),
+    "imprint": (
+        "Impressum",
+        "Angaben zum Anbieter dieser Website.",
+        """*Demo-Inhalt.* Hier steht das Impressum des Betreibers der Website: die verantwortliche
+Einrichtung, ihre Anschrift, ihre gesetzliche Vertretung und die inhaltlich verantwortliche Person
+(§ 5 DDG, § 18 MStV).""",
+    ),
+    "privacy": (
+        "Datenschutzerklärung",
+        "Wie diese Website mit personenbezogenen Daten umgeht.",
+        """Diese Website lädt nichts von Dritten: keine Webfonts, keine Statistikdienste, keine Karten
+oder Videos anderer Anbieter. Sie setzt für Besucherinnen und Besucher keine Cookies, außer einem,
+das die mit dem Sprachumschalter gewählte Sprache (Englisch oder Deutsch) speichert; nur wer sich in
+der Verwaltung anmeldet, erhält ein Sitzungs-Cookie.
+
+Downloads von Folien werden je Datei gezählt, ohne Cookies und ohne IP-Adressen oder andere
+personenbezogene Daten zu speichern.
+
+*Demo-Inhalt: Hier steht die vollständige Datenschutzerklärung der betreibenden Einrichtung.*""",
+    ),
+}
+
+
 def seed(log, coordinating_institution=None):
     for title, slug, menu, footer, order, summary, body in PAGES:
+        title_de, summary_de, body_de = GERMAN.get(slug, ("", "", ""))
         Page.objects.get_or_create(
             slug=slug,
             defaults={
                 "title": title,
                 "summary": summary,
                 "body": body,
+                "title_de": title_de,
+                "summary_de": summary_de,
+                "body_de": body_de,
                 "show_in_menu": menu,
                 "show_in_footer": footer,
                 "order": order,

@@ -1,12 +1,14 @@
 """The site's own models: editor-written pages, the site-wide settings, old URLs and the images
 pasted into Markdown (the few things every app needs, or that belong to no single app)."""
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
@@ -75,10 +77,59 @@ class MarkdownImage(models.Model):
 RESERVED_PAGE_SLUGS = {
     "admin", "apply", "events", "media", "news", "people", "projects", "research", "slides", "static",
     "institutions", "feeds", "calendar", "search", "sitemap", "robots", "favicon",
+    "de", "en", "i18n",  # the languages' prefixes and the language switch (spp_site/i18n.py)
 }  # fmt: skip
 
 
-class Page(Publishable):
+class GermanVersion(models.Model):
+    """An optional German title, summary and text beside the English ones, for content that must
+    exist in both languages (Imprint, Privacy, About, the call on the Apply page). The German site
+    (/de/…) shows them once title and text are filled in, the English version until then; templates
+    read `shown_title`, `shown_summary`, `shown_body` and mark the content with `shown_language`."""
+
+    title_de = models.CharField(
+        _("German title"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "With the German text: the German site (/de/…) shows this version; until both are filled in, it shows the English one."
+        ),
+    )
+    summary_de = models.CharField(_("German summary"), max_length=300, blank=True)
+    body_de = MarkdownxField(_("German text"), blank=True, help_text=_("Markdown, like the English text."))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_german_version(self) -> bool:
+        return bool(self.title_de.strip() and self.body_de.strip())
+
+    @property
+    def shown_language(self) -> str:
+        """The language of what the active language shows: German on the German site when there
+        is a German version, else English."""
+        if translation.get_language() == "de" and self.has_german_version:
+            return "de"
+        return settings.LANGUAGE_CODE
+
+    def _shown(self, name):
+        return getattr(self, f"{name}_de") if self.shown_language == "de" else getattr(self, name)
+
+    @property
+    def shown_title(self) -> str:
+        return self._shown("title")
+
+    @property
+    def shown_summary(self) -> str:
+        return self._shown("summary")
+
+    @property
+    def shown_body(self) -> str:
+        return self._shown("body")
+
+
+class Page(GermanVersion, Publishable):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
         _("slug"),
@@ -227,3 +278,30 @@ class SearchState(models.Model):
 
     def __str__(self):
         return f"Search index: next due {self.next_due or 'never'}"
+
+
+class EditorProfile(models.Model):
+    """A staff member's own settings: the admin's language (blank: the browser's)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editor_profile"
+    )
+    language = models.CharField(
+        _("admin language"),
+        max_length=8,
+        blank=True,
+        choices=[("", _("as the browser asks")), *settings.LANGUAGES],
+        help_text=_("Empty: the language your browser asks for."),
+    )
+
+    class Meta:
+        verbose_name = _("editor profile")
+        verbose_name_plural = _("editor profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+    @classmethod
+    def language_of(cls, user) -> str:
+        """The saved admin language of `user` ("" if none): one query per admin request."""
+        return cls.objects.filter(user=user).values_list("language", flat=True).first() or ""

@@ -323,10 +323,11 @@ def code_version() -> str:
     the previous release rendered (maybe still running on another app server) are never served."""
     digest = hashlib.sha256()
     base = settings.BASE_DIR
-    folders = [base / "templates", *(base / app for app in sorted(CONTENT_APPS))]
+    folders = [base / "templates", *(base / app for app in sorted(CONTENT_APPS)), base / "locale"]
     for folder in folders:
         for path in sorted(folder.rglob("*")):
-            if path.suffix in {".py", ".html", ".txt", ".json"} and "migrations" not in path.parts:
+            # .po: a changed translation is a changed page (the .mo files are compiled from them).
+            if path.suffix in {".py", ".html", ".txt", ".json", ".po"} and "migrations" not in path.parts:
                 digest.update(str(path.relative_to(base)).encode())
                 digest.update(path.read_bytes())
     manifest = settings.STATIC_ROOT / "staticfiles.json"
@@ -336,7 +337,8 @@ def code_version() -> str:
 
 
 def _language(request) -> str:
-    """The language a page is rendered in, once the site negotiates one (LocaleMiddleware)."""
-    if "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE:
-        return translation.get_language_from_request(request, check_path=True)
-    return settings.LANGUAGE_CODE
+    """The language a page is rendered in: its address's (/de/…), else English, as LocaleMiddleware
+    decides with `prefix_default_language=False`. The one address whose answer depends on the
+    visitor's language preference, the bare root, is redirected above the cache for anyone who
+    does not get English there (spp_site.i18n.RootLanguageRedirectMiddleware)."""
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE

@@ -2,12 +2,16 @@
 one answers 301 to the new one.
 
 Models opt in with `track_url_changes(Model)`; the middleware only looks when a request would
-otherwise end in 404, so normal pages cost nothing.
+otherwise end in 404, so normal pages cost nothing. Old URLs are recorded in the default language
+(English, unprefixed) whatever the editor's admin language; an old German address (/de/…) goes to
+the item's German address.
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save, pre_save
 from django.http import HttpResponsePermanentRedirect
+from django.utils import translation
 
 from .models import OldUrl
 
@@ -30,14 +34,16 @@ def _remember_url(sender, instance, raw=False, **kwargs):
         return
     previous = sender._base_manager.filter(pk=instance.pk).first()
     if previous is not None:
-        instance._old_absolute_url = previous.get_absolute_url()
+        with translation.override(settings.LANGUAGE_CODE):
+            instance._old_absolute_url = previous.get_absolute_url()
 
 
 def _record_url_change(sender, instance, created, raw=False, **kwargs):
     old = getattr(instance, "_old_absolute_url", None)
     if raw or created or not old:
         return
-    new = instance.get_absolute_url()
+    with translation.override(settings.LANGUAGE_CODE):
+        new = instance.get_absolute_url()
     content_type = ContentType.objects.get_for_model(sender)
     # The item is at `new` again (for example a slug changed back): that path is live, not old.
     OldUrl.objects.filter(path=new).delete()
@@ -61,7 +67,13 @@ class OldUrlRedirectMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
-        candidates = _candidate_paths(request.path)
+        # The address without its language prefix (/de/news/… → /news/…): old URLs are recorded
+        # once, in the default language; the redirect goes to the item in the request's language.
+        path = request.path
+        language = translation.get_language_from_path(request.path_info)
+        if language and path.startswith(f"/{language}/"):
+            path = path[len(language) + 1 :]
+        candidates = _candidate_paths(path)
         if not candidates:
             return response
         for old in sorted(
@@ -69,9 +81,9 @@ class OldUrlRedirectMiddleware:
             key=lambda o: -len(o.path),
         ):
             target = old.target
-            if target is None or not request.path.startswith(old.path):
+            if target is None or not path.startswith(old.path):
                 continue
-            new = target.get_absolute_url() + request.path[len(old.path) :]
+            new = target.get_absolute_url() + path[len(old.path) :]
             if new == request.path:
                 continue
             query = request.META.get("QUERY_STRING")

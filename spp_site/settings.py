@@ -121,16 +121,23 @@ MIDDLEWARE = [
     "spp_site.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "spp_site.middleware.RejectNulMiddleware",
+    # A first visit to / from a browser that prefers German goes to /de/: decided before the page
+    # cache, so a stored English home page never answers it (spp_site/i18n.py).
+    "spp_site.i18n.RootLanguageRedirectMiddleware",
     # Anonymous visitors' pages from the cache: above sessions and authentication, so a page
     # served from it costs no query; below the header middleware, so it still gets every header.
     "spp_site.pagecache.PageCacheMiddleware",
     # Compressed pages are what the cache stores (Django's GZipMiddleware, for text responses).
     "spp_site.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the URL: /de/… German, everything else English (spp_site/i18n.py).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The admin in the editor's language (profile, cookie or browser): needs request.user.
+    "spp_site.i18n.AdminLanguageMiddleware",
     # Needs request.user; answers before CsrfViewMiddleware.process_view reads a request body.
     "spp_site.middleware.RequestBodyGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -151,6 +158,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "spp_site.context_processors.site",
@@ -275,9 +283,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# English at /, German at /de/ (spp_site/urls.py, README "Languages"). The names are shown in the
+# language switch, each in its own language.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers as each language writes them ("27 November 2026", "27. November 2026").
+FORMAT_MODULE_PATH = ["spp_site.formats"]
+# Set by the language switch (spp_site.i18n.switch_language) for a year; read by JavaScript never.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
@@ -399,6 +415,7 @@ if not DEBUG:
     SECURE_SSL_HOST = os.environ.get("DJANGO_SECURE_SSL_HOST") or None
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)

@@ -1,20 +1,29 @@
-"""The site's own addresses: the home page, robots.txt, uploaded media and editors' pages."""
+"""The site's own addresses: the home page, the search, robots.txt, uploaded media, the language switch and
+editors' pages."""
 
 from django.conf import settings
 from django.urls import path, re_path
 
-from . import views
+from . import i18n, views
 
 app_name = "site"
 
+# The site's pages, in every language (included below the /de/ prefix by spp_site/urls.py).
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("robots.txt", views.robots_txt, name="robots"),
     path("search/", views.SearchView.as_view(), name="search"),
 ]
 
+# Addresses that are the same in every language (outside the prefix, without a namespace).
+language_neutral = [
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("i18n/<slug:code>/", i18n.switch_language, name="set-language"),
+]
+
 if settings.SERVE_MEDIA:
-    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", views.media, name="media"))
+    language_neutral.append(
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", views.media, name="media")
+    )
 
 # Editors' pages (About, Imprint, Privacy, …) at their slugs: keep this last, and include this
 # module after every other app's URLs (see RESERVED_PAGE_SLUGS).

@@ -145,7 +145,9 @@ def private_preview(response):
 
 @require_safe
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", ""]
+    # The language switch only sets a cookie and redirects; crawlers find each language's pages
+    # through the pages' hreflang links.
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /i18n/", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import override_settings
+from django.utils import translation
 from PIL import Image
 
 from spp_site.roles import EDITOR, SITE_ADMINISTRATOR, sync_groups
@@ -71,6 +72,22 @@ def demo_site(_demo_site, db, settings):
     settings.MEDIA_ROOT = _demo_site.media_root
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, DEMO_HOST]
     return _demo_site
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """The German catalogue compiled as `make messages` does (only when the .po changed), so that a
+    test run straight after editing a translation, or after a fresh clone, uses it."""
+    call_command("compile_translations", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request to a German page activates German in the
+    thread that handles it (the test client's is the test's own) and leaves it active."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

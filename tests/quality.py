@@ -36,6 +36,8 @@ PAGE_TYPES = {
     "search, nothing found": "/search/?q=aproximation",
     "not found (404)": "/no-such-page/",
 }
+# The same pages in German (/de/…): German interface around the same content.
+GERMAN_PAGE_TYPES = {f"{name} (German)": f"/de{url}" for name, url in PAGE_TYPES.items()}
 
 
 def vnu_jar():

@@ -1,34 +1,48 @@
-"""Date ranges of events in the event's own time zone, as <time datetime> elements."""
+"""Date ranges of events in the event's own time zone, as <time datetime> elements, written as the
+active language writes them ("3–5 March 2026", "3.–5. März 2026"; spp_site/formats/)."""
 
 from django import template
-from django.utils import dateformat
+from django.utils import dateformat, formats
 from django.utils.html import format_html
+from django.utils.translation import gettext
+
+from spp_site.formats import range_format
 
 register = template.Library()
 
 
 def _day(d, with_month=True, with_year=True):
-    # Django's formats (not strftime) so month names follow the active language.
-    return dateformat.format(d, "j" + (" F" if with_month else "") + (" Y" if with_year else ""))
+    """The day alone, with its month, or the whole date, in the active language's formats (so month
+    names and the day's full stop in German follow it too)."""
+    if with_year:
+        return formats.date_format(d, "DATE_FORMAT")
+    if with_month:
+        return formats.date_format(d, "MONTH_DAY_FORMAT")
+    return dateformat.format(d, range_format("DAY_FORMAT"))
 
 
 def _time(dt):
-    return dateformat.time_format(dt, "H:i")
+    return formats.time_format(dt, "TIME_FORMAT")
 
 
 def _zone_note(event):
     if not event.shows_zone:
         return ""
     return format_html(
-        ' <span class="tz">({} time, {})</span>',
-        event.timezone.split("/")[-1].replace("_", " "),
-        event.local_start.tzname(),
+        ' <span class="tz">({})</span>',
+        # Translators: an event's time zone, e.g. "New York time, EDT".
+        gettext("%(city)s time, %(abbreviation)s")
+        % {
+            "city": event.timezone.split("/")[-1].replace("_", " "),
+            "abbreviation": event.local_start.tzname(),
+        },
     )
 
 
 @register.simple_tag
 def event_when(event):
-    """e.g. "12–14 March 2024", or "18 October 2023, 14:00–16:00 (New York time, EDT)"."""
+    """e.g. "12–14 March 2024", or "18 October 2023, 14:00–16:00 (New York time, EDT)"; in German
+    "12.–14. März 2024", "18. Oktober 2023, 14:00–16:00 (New York time, EDT)"."""
     start, end = event.local_start, event.local_end
     first, last = start.date(), end.date()
     if event.all_day:
@@ -68,6 +82,8 @@ def event_when(event):
 
 @register.simple_tag
 def event_date_short(event):
-    """The first day only, for compact lists: "18 Oct 2023"."""
+    """The first day only, for compact lists: "18 Oct 2023", "18. Okt 2023"."""
     d = event.local_start.date()
-    return format_html('<time datetime="{}">{}</time>', d.isoformat(), dateformat.format(d, "j M Y"))
+    return format_html(
+        '<time datetime="{}">{}</time>', d.isoformat(), dateformat.format(d, range_format("ABBR_DATE_FORMAT"))
+    )

@@ -1,15 +1,19 @@
 """Template helpers every app uses: Markdown, responsive images, machine-readable dates,
-navigation state, absolute (and webcal) URLs and protected e-mail addresses."""
+navigation state, absolute (and webcal) URLs, protected e-mail addresses and the page in other
+languages."""
 
 import codecs
 from datetime import date, datetime
 
 from django import template
+from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
+from spp_site import i18n
 from spp_site.images import image_size, rendition_name, rendition_widths
 from spp_site.markdown import markdown_to_text, render_markdown
 
@@ -48,14 +52,15 @@ def local_iso(value, tz):
 
 @register.simple_tag
 def zoned_datetime(value):
-    """A moment in the site's time zone, naming the zone: "30 November 2023, 23:59 CET (Europe/Berlin)"."""
+    """A moment in the site's time zone, naming the zone: "30 November 2023, 23:59 CET (Europe/Berlin)",
+    "30. November 2023, 23:59 CET (Europe/Berlin)"."""
     if not isinstance(value, datetime):
         return ""
     local = timezone.localtime(value)
     return format_html(
         '<time datetime="{}">{} {} ({})</time>',
         local.isoformat(timespec="minutes"),
-        dateformat.format(local, "j F Y, H:i"),
+        formats.date_format(local, "DATETIME_FORMAT"),
         local.tzname(),
         timezone.get_current_timezone_name(),
     )
@@ -72,6 +77,33 @@ def nav_state(context, url_name):
         return "page"
     if url != "/" and request.path.startswith(url):
         return "true"
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """This page in every language (spp_site.i18n.alternates), for the language switch and the
+    hreflang links; empty where there is none (error pages)."""
+    request = context.get("request")
+    return i18n.alternates(request) if request is not None else []
+
+
+@register.simple_tag
+def english_content():
+    """` lang="en"` on an element holding content written in English only (news, events, pages
+    without a German version), when the interface around it is in another language (WCAG 3.1.2)."""
+    if translation.get_language() != settings.LANGUAGE_CODE:
+        return mark_safe(f' lang="{settings.LANGUAGE_CODE}"')
+    return ""
+
+
+@register.simple_tag
+def content_language(obj):
+    """` lang="…"` for an item with an optional German version (spp_site.models.GermanVersion) when
+    what it shows is not in the interface's language."""
+    shown = obj.shown_language
+    if shown != translation.get_language():
+        return format_html(' lang="{}"', shown)
     return ""
 
 

@@ -4,7 +4,7 @@ schemes), keyboard use, the site without JavaScript, responsive layout and image
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests.quality import PAGE_TYPES
+from tests.quality import GERMAN_PAGE_TYPES, PAGE_TYPES
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -34,7 +34,9 @@ def test_axe_finds_no_violations_on_any_page_type_in_light_and_dark(demo_site, b
         # Loaded with every page: much faster than a script tag sent over the wire for each page.
         context.add_init_script(path=str(AXE))
         page = context.new_page()
-        for name, url in PAGE_TYPES.items():
+        # German pages in the light scheme (the colours are the same; the words and lang differ).
+        pages = {**PAGE_TYPES, **(GERMAN_PAGE_TYPES if scheme == "light" else {})}
+        for name, url in pages.items():
             response = page.goto(demo_site.url + url)
             assert response.status == expected_status(name), name
             problems += [f"[{scheme}] {name} {url}: {v}" for v in axe_violations(page)]
@@ -95,6 +97,15 @@ def test_every_page_type_works_without_javascript(demo_site, browser):
     # Protected e-mail addresses stay readable
     page.goto(demo_site.url + "/")
     assert "coordination (at) spp2298 (dot) example (dot) org" in page.content()
+    # The language switch is a link: the same page in German, and back, remembered by a cookie
+    page.goto(demo_site.url + "/events/?kind=workshop")
+    page.click(".language-switch >> text=Deutsch")
+    assert urlsplit(page.url).path == "/de/events/" and "kind=workshop" in page.url
+    assert page.locator("html").get_attribute("lang") == "de" and "Veranstaltungen" in page.content()
+    page.click(".main-nav >> text=Aktuelles")
+    assert urlsplit(page.url).path == "/de/news/"
+    page.click(".language-switch >> text=English")
+    assert urlsplit(page.url).path == "/news/" and page.locator("html").get_attribute("lang") == "en"
     context.close()
 
 
@@ -102,7 +113,7 @@ def test_no_horizontal_scrolling_and_screenshots(demo_site, browser, artifacts):
     for width in (320, 768, 1280):
         context = browser.new_context(viewport={"width": width, "height": 800})
         page = context.new_page()
-        for name, url in PAGE_TYPES.items():
+        for name, url in {**PAGE_TYPES, **GERMAN_PAGE_TYPES}.items():  # German words are longer
             page.goto(demo_site.url + url)
             scroll, client = page.evaluate(
                 "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"

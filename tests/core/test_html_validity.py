@@ -1,13 +1,13 @@
 import pytest
 
-from tests.quality import PAGE_TYPES, nu_errors
+from tests.quality import GERMAN_PAGE_TYPES, PAGE_TYPES, nu_errors
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_page_type_is_valid_html(demo_site, client, tmp_path):
     documents = {}
-    for name, url in PAGE_TYPES.items():
+    for name, url in {**PAGE_TYPES, **GERMAN_PAGE_TYPES}.items():
         response = client.get(url)
         assert response.status_code == (404 if "404" in name else 200), name
         documents[name] = response.content.decode()
