@@ -179,7 +179,7 @@ def test_admin_messages_are_german(german, client, superuser):
 
 def test_main_menu_is_german(german):
     assert [str(label) for _, label in MAIN_MENU] == [
-        "Startseite", "Forschung", "Projekte", "Personen", "Veranstaltungen", "Aktuelles", "Bewerbung",
+        "Start", "Forschung", "Projekte", "Personen", "Veranstaltungen", "Aktuelles", "Bewerbung",
     ]  # fmt: skip
 
 
