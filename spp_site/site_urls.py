@@ -1,15 +1,18 @@
-"""The site's own addresses: the home page, robots.txt, uploaded media and editors' pages."""
+"""The site's own addresses: the home page, robots.txt, sitemap.xml, uploaded media and editors' pages."""
 
 from django.conf import settings
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
 from . import views
+from .sitemaps import SITEMAPS
 
 app_name = "site"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 if settings.SERVE_MEDIA:

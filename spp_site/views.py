@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.template import loader
+from django.urls import reverse
 from django.views import defaults
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
@@ -140,7 +141,8 @@ def private_preview(response):
 
 @require_safe
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", ""]
+    sitemap = request.build_absolute_uri(reverse("site:sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
