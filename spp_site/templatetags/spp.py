@@ -1,5 +1,5 @@
 """Template helpers every app uses: Markdown, responsive images, machine-readable dates,
-navigation state, absolute URLs and protected e-mail addresses."""
+navigation state, absolute URLs, structured data and protected e-mail addresses."""
 
 import codecs
 from datetime import date, datetime
@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 
+from spp_site import structured_data as schema
 from spp_site.images import image_size, rendition_name, rendition_widths
 from spp_site.markdown import markdown_to_text, render_markdown
 
@@ -75,9 +76,28 @@ def nav_state(context, url_name):
 
 
 @register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's address for search engines: without the query string (a filtered list shows
+    items of the whole list), except for a list's further pages, each of which is a page of its own."""
+    request = context["request"]
+    path = request.path
+    page = context.get("page_obj")
+    if page is not None and page.number > 1 and set(request.GET) == {"page"}:
+        path = f"{path}?page={page.number}"
+    return request.build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
 def absolute_url(context, path):
     request = context.get("request")
     return request.build_absolute_uri(path) if request else path
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context, obj):
+    """The page's one <script type="application/ld+json"> describing `obj` (an event, a news item,
+    a person; the site settings on the home page): see spp_site.structured_data."""
+    return schema.script(schema.describe(obj, context["request"], context["site_settings"]))
 
 
 @register.filter
