@@ -93,13 +93,9 @@ def _description(summary, markdown=""):
     return Truncator(text).words(DESCRIPTION_WORDS)
 
 
-def _home(request) -> str:
-    return request.build_absolute_uri(SiteSettings().get_absolute_url())
-
-
 def program(request, site: SiteSettings) -> dict:
     """The program as an Organization, as other types name it (organizer, publisher, memberOf)."""
-    home = _home(request)
+    home = request.build_absolute_uri(site.get_absolute_url())
     return {
         "@type": "Organization",
         "@id": f"{home}#organization",
