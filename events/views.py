@@ -34,6 +34,7 @@ class EventListView(ListView):
         kind = self.get_kind()
         context.update(
             kind=kind,
+            kind_label=Event.Kind(kind).label if kind else "",
             kinds=Event.Kind.choices,
             upcoming=Event.objects.upcoming().of_kind(kind),
             past_by_year=[

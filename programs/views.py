@@ -105,9 +105,9 @@ class PersonListView(ListView):
     def get_queryset(self):
         self.filter_form = PersonFilterForm(self.request.GET or None)
         self.filter_form.is_valid()
-        institution = getattr(self.filter_form, "cleaned_data", {}).get("institution")
+        self.institution = getattr(self.filter_form, "cleaned_data", {}).get("institution")
         qs = Person.objects.select_related("affiliation")
-        return qs.filter(affiliation=institution) if institution else qs
+        return qs.filter(affiliation=self.institution) if self.institution else qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -123,6 +123,7 @@ class PersonListView(ListView):
             if people
         ]
         context["filter_form"] = self.filter_form
+        context["institution"] = self.institution
         return context
 
 

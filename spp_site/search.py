@@ -218,7 +218,23 @@ def _pages_visible():
 
 
 def _page_entry(page):
-    return {"title": page.title, "teaser": page.summary, "body": markdown_to_text(page.body)}
+    return _with_german_version(
+        page, {"title": page.title, "teaser": page.summary, "body": markdown_to_text(page.body)}
+    )
+
+
+def _with_german_version(item, fields):
+    """An item's German version (spp_site.models.GermanVersion), when it has one, is searched too
+    (its title and summary with the teaser, its text with the body), and the German site shows
+    its German title in the results (`meta["title_de"]`)."""
+    if not item.has_german_version:
+        return fields
+    return {
+        **fields,
+        "teaser": " ".join(filter(None, [fields["teaser"], item.title_de, item.summary_de])),
+        "body": f"{fields['body']} {markdown_to_text(item.body_de)}".strip(),
+        "meta": {**fields.get("meta", {}), "title_de": single_line(item.title_de)},
+    }
 
 
 def _calls_visible():
@@ -229,12 +245,13 @@ def _calls_visible():
 
 def _call_entry(call):
     faq = " ".join(f"{q.question} {markdown_to_text(q.answer)}" for q in call.faq_items.all())
-    return {
+    fields = {
         "title": call.title,
         "teaser": call.summary,
         "body": f"{markdown_to_text(call.body)} {faq}".strip(),
         "date": call.deadline,
     }
+    return _with_german_version(call, fields)
 
 
 SOURCES = {

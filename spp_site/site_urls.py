@@ -1,10 +1,12 @@
-"""The site's own addresses: the home page, the search, robots.txt, uploaded media, the language switch and
-editors' pages."""
+"""The site's own addresses: the home page, the search, robots.txt, sitemap.xml, uploaded media,
+the language switch and editors' pages."""
 
 from django.conf import settings
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
 from . import i18n, views
+from .sitemaps import SITEMAPS
 
 app_name = "site"
 
@@ -18,6 +20,7 @@ urlpatterns = [
 language_neutral = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("i18n/<slug:code>/", i18n.switch_language, name="set-language"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 if settings.SERVE_MEDIA:

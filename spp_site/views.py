@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.template import loader
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -147,7 +148,8 @@ def private_preview(response):
 def robots_txt(request):
     # The language switch only sets a cookie and redirects; crawlers find each language's pages
     # through the pages' hreflang links.
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /i18n/", ""]
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /i18n/", "", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

@@ -17,6 +17,7 @@ PAGE_TYPES = {
     "perspective": "/research/statistical/",
     "project list": "/projects/",
     "project list, filtered": "/projects/?perspective=statistical&phase=2",
+    "project list, page 2": "/projects/?page=2",
     "project detail": "/projects/iloco/",
     "people": "/people/",
     "person": "/people/gitta-kutyniok/",

@@ -1,6 +1,6 @@
 """Template helpers every app uses: Markdown, responsive images, machine-readable dates,
-navigation state, absolute (and webcal) URLs, protected e-mail addresses and the page in other
-languages."""
+navigation state, absolute (and webcal) URLs, structured data, protected e-mail addresses and
+the page in other languages."""
 
 import codecs
 from datetime import date, datetime
@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from spp_site import i18n
+from spp_site import structured_data as schema
 from spp_site.images import image_size, rendition_name, rendition_widths
 from spp_site.markdown import markdown_to_text, render_markdown
 
@@ -88,6 +89,13 @@ def language_versions(context):
     return i18n.alternates(request) if request is not None else []
 
 
+@register.filter
+def in_current_language(path):
+    """A public page's address in the active language (/de/… on the German site), for addresses
+    stored once in English (search results)."""
+    return i18n.page_in(path, translation.get_language())
+
+
 @register.simple_tag
 def english_content():
     """` lang="en"` on an element holding content written in English only (news, events, pages
@@ -108,6 +116,18 @@ def content_language(obj):
 
 
 @register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's address for search engines: without the query string (a filtered list shows
+    items of the whole list), except for a list's further pages, each of which is a page of its own."""
+    request = context["request"]
+    path = request.path
+    page = context.get("page_obj")
+    if page is not None and page.number > 1 and set(request.GET) == {"page"}:
+        path = f"{path}?page={page.number}"
+    return request.build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
 def absolute_url(context, path):
     request = context.get("request")
     return request.build_absolute_uri(path) if request else path
@@ -124,6 +144,13 @@ def webcal_url(context, path):
         return path
     scheme, sep, rest = url.partition("://")
     return f"webcal://{rest}" if sep and scheme in ("http", "https") else url
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context, obj):
+    """The page's one <script type="application/ld+json"> describing `obj` (an event, a news item,
+    a person; the site settings on the home page): see spp_site.structured_data."""
+    return schema.script(schema.describe(obj, context["request"], context["site_settings"]))
 
 
 @register.filter

@@ -8,6 +8,7 @@ from programs.models import Project
 from tests.browser.conftest import login
 from tests.browser.test_editing import PASTE_IMAGE, png_base64
 from tests.events.factories import EventFactory
+from tests.news.factories import NewsItemFactory
 from tests.programs.factories import InstitutionFactory, PersonFactory, PerspectiveFactory
 from tests.quality import PAGE_TYPES
 
@@ -110,6 +111,28 @@ def test_public_pages_and_files_break_no_rule_of_the_policy(demo_site, context, 
         assert response.status == (404 if "404" in name else 200), name
     assert csp_violations == []
     assert header_errors == []
+
+
+def test_structured_data_stays_data_under_the_policy(live_server, context, csp_violations):
+    """The JSON-LD block is data, which the policy does not apply to (no report), and a title that
+    tries to end it stays inside it: one block, parsed by the browser, with the title as written."""
+    title = "Meeting </script><script>window.__xss = 1</script><!--"
+    urls = {
+        EventFactory(title=title).get_absolute_url(): "name",
+        NewsItemFactory(title=title).get_absolute_url(): "headline",
+        PersonFactory(first_name=title).get_absolute_url(): "givenName",
+    }
+    page = context.new_page()
+    for url, key in urls.items():
+        assert page.goto(live_server.url + url).status == 200
+        found = page.evaluate(
+            """() => [...document.querySelectorAll('script[type="application/ld+json"]')]
+                .map(s => JSON.parse(s.textContent))"""
+        )
+        assert [data[key] for data in found] == [title], url
+        assert page.evaluate("() => [...document.scripts].filter(s => !s.src).length") == 1, url
+        assert page.evaluate("() => window.__xss === undefined"), url
+    assert csp_violations == []
 
 
 def test_violations_are_reported(live_server, context, csp_violations):

@@ -24,7 +24,8 @@ PAYLOADS = [
 INSPECT = """() => {
   const findings = [];
   if (window.__xss !== undefined) findings.push("window.__xss was set");
-  const inline = [...document.scripts].filter(s => !s.src && s.type !== "application/json");
+  // Data blocks are not run (JSON-LD for search engines); anything else inline would be.
+  const inline = [...document.scripts].filter(s => !s.src && !["application/json", "application/ld+json"].includes(s.type));
   if (inline.length) findings.push(`inline <script>: ${inline[0].outerHTML.slice(0, 80)}`);
   const foreign = [...document.scripts].filter(s => s.src && new URL(s.src).origin !== location.origin);
   if (foreign.length) findings.push(`script from ${foreign[0].src}`);

@@ -454,3 +454,32 @@ def test_the_demo_content_is_indexed_for_every_kind(demo_site):
     assert SearchEntry.objects.filter(kind="talk").count() == (
         AgendaItem.objects.public().exclude(kind=AgendaItem.Kind.BREAK).count()
     )
+
+
+def test_the_german_site_searches_and_links_in_german(client):
+    """A page's German version is searched; on /de/search/ its German title is shown, every result
+    links to the German address, and English-only content is marked as English."""
+    PageFactory(
+        title="Privacy",
+        slug="privacy",
+        body="How we handle data.",
+        title_de="Datenschutzerklärung",
+        body_de="Wie wir mit Ihren Daten umgehen: Datensparsamkeit.",
+    )
+    NewsItemFactory(title="Datensparsamkeit in practice", body="English text.")
+    search.rebuild()
+    response = client.get("/de/search/", {"q": "Datensparsamkeit"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="de"' in html
+    assert {r.entry.title for r in response.context["results"]} == {"Privacy", "Datensparsamkeit in practice"}
+    assert '<a href="/de/privacy/">Datenschutzerklärung</a>' in html
+    assert re.search(r'<h2 id="result-\d+" lang="en"><a href="/de/news/\d{4}/[\w-]+/">Datensparsamkeit', html)
+    english = client.get("/search/", {"q": "Datensparsamkeit"}).content.decode()
+    assert '<a href="/privacy/">Privacy</a>' in english
+
+
+@pytest.mark.parametrize("path", ["/search/", "/de/search/"])
+def test_a_nul_in_the_query_is_answered_in_every_language(client, path):
+    assert client.get(path, QUERY_STRING="q=net%00work").status_code == 200
+    assert client.get("/de/events/", QUERY_STRING="kind=%00").status_code == 400  # elsewhere still refused
