@@ -76,7 +76,7 @@ def nav_state(context, url_name):
     url = reverse(url_name)
     if request.path == url:
         return "page"
-    if url != "/" and request.path.startswith(url):
+    if url != reverse("site:home") and request.path.startswith(url):  # the home page is above none
         return "true"
     return ""
 

@@ -403,3 +403,10 @@ def test_a_german_page_writes_its_dates_in_german(client):
     url = NewsItemFactory(publish_at=datetime.datetime(2024, 3, 5, 10, tzinfo=BERLIN)).get_absolute_url()
     assert "5. März 2024" in client.get(german(url)).content.decode()
     assert "5 March 2024" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("prefix", ["", "/de"])
+def test_the_menu_marks_the_current_section_only_in_every_language(client, prefix):
+    html = client.get(f"{prefix}/events/").content.decode()
+    current = re.findall(r'<li><a href="([^"]+)" aria-current="([^"]+)"', html)
+    assert current == [(f"{prefix}/events/", "page")]
