@@ -69,7 +69,7 @@ class SppAdminSite(admin.AdminSite):
         )(request)
 
     def get_urls(self):
-        from . import admin_views, auth_views
+        from . import admin_views, auth_views, invitations
 
         def page(view_class, **kwargs):
             return view_class.as_view(admin_site=self, **kwargs)
@@ -101,6 +101,23 @@ class SppAdminSite(admin.AdminSite):
                 "two-factor/backup-codes/",
                 self.admin_view(page(auth_views.BackupCodesView), enrolling=True),
                 name="two-factor-backup-codes",
+            ),
+            # Before the user admin's own URLs, where "invite" would be read as a user's id.
+            path(
+                "auth/user/invite/",
+                self.admin_view(page(invitations.InviteEditorView)),
+                name="invite-editor",
+            ),
+            # The link in an invitation e-mail, opened before signing in (a password-reset link).
+            path(
+                "password/set/<uidb64>/<token>/",
+                login_not_required(page(invitations.SetPasswordView)),
+                name="password-set",
+            ),
+            path(
+                "password/set/done/",
+                login_not_required(page(invitations.SetPasswordDoneView)),
+                name="password-set-done",
             ),
             *super().get_urls(),
         ]
