@@ -21,9 +21,13 @@ class SppAdminSite(admin.AdminSite):
     index_template = "admin/spp_index.html"
 
     def index(self, request, extra_context=None):
-        from .dashboard import attention_items
+        from .dashboard import attention_items, quick_links
 
-        extra_context = {**(extra_context or {}), "attention": attention_items(request.user)}
+        extra_context = {
+            **(extra_context or {}),
+            "attention": attention_items(request.user),
+            "quick_links": quick_links(request.user),
+        }
         return super().index(request, extra_context)
 
     def admin_view(self, view, cacheable=False, *, enrolling=False):
@@ -87,6 +91,7 @@ class SppAdminSite(admin.AdminSite):
                 name="login-code",
             ),
             path("language/", self.admin_view(page(admin_views.EditorLanguageView)), name="language"),
+            path("guide/", self.admin_view(page(admin_views.EditorsGuideView)), name="editors-guide"),
             path(
                 "two-factor/",
                 self.admin_view(page(auth_views.TwoFactorView), enrolling=True),

@@ -12,7 +12,9 @@ INVITE = "/admin/auth/user/invite/"
 
 
 def invite(client, **data):
-    return client.post(INVITE, {"name": "Anna Schmidt", "email": "anna@example.org", "language": "en", **data})
+    return client.post(
+        INVITE, {"name": "Anna Schmidt", "email": "anna@example.org", "language": "en", **data}
+    )
 
 
 def link_in(message):
@@ -40,7 +42,9 @@ def test_site_administrator_invites_an_editor_who_sets_a_password(client, site_a
     form_page = client.get(link_in(message), follow=True)
     assert form_page.status_code == 200 and form_page.context["validlink"]
     set_url = form_page.redirect_chain[-1][0]
-    done = client.post(set_url, {"new_password1": "a-long-new-pass-42", "new_password2": "a-long-new-pass-42"})
+    done = client.post(
+        set_url, {"new_password1": "a-long-new-pass-42", "new_password2": "a-long-new-pass-42"}
+    )
     assert done.status_code == 302 and done["Location"] == "/admin/password/set/done/"
     assert 'href="/admin/login/"' in client.get(done["Location"]).content.decode()
     user.refresh_from_db()
