@@ -107,7 +107,7 @@ def events_without_agenda_panel(user):
     events = Event.objects.upcoming().exclude(status=Event.Status.CANCELLED).filter(agenda_items__isnull=True)
     return _panel(
         _("Upcoming events without an agenda"),
-        _("Open the event and add its programme in the “Agenda” section at the bottom."),
+        _("Open the event and add its programme in the “Agenda items” section at the bottom."),
         [(e, _admin_url(e), _day(e.local_start)) for e in events.distinct()[:10]],
     )
 
