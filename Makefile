@@ -30,7 +30,12 @@ migrate: venv ## Apply database migrations
 .PHONY: seed
 seed: migrate ## Load the demo content (idempotent) and ensure a local admin account
 	$(PY) manage.py seed_demo
-	$(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
+	$(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/ $(if $(filter run,$(MAKECMDGOALS)),>/dev/null)
+
+.PHONY: admin-password
+admin-password: venv ## Set a new password for the local admin account (manage.py changepassword admin)
+	$(PY) manage.py changepassword admin
+	@rm -f var/local-admin-password.txt
 
 .PHONY: messages
 messages: venv ## Compile the translations (locale/*/LC_MESSAGES/django.po → .mo; msgfmt, else polib)
@@ -44,7 +49,9 @@ messages-extract: venv ## Update locale/de/LC_MESSAGES/django.po with the string
 	$(PY) manage.py makemessages -l de --add-location file --no-obsolete $(MESSAGES_IGNORE)
 
 .PHONY: run
-run: seed messages ## Set everything up and serve the site on http://127.0.0.1:8000
+run: seed messages ## Set up and serve on http://127.0.0.1:8000 (PORT=8080, HOST=0.0.0.0 choose the address)
+	@# The admin account and password last, right above "Serving on", where they are not missed.
+	@$(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -7,6 +7,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import TO_FIELD_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import User
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import OuterRef, Subquery, Sum
@@ -28,6 +31,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .concurrency import EditGuard, edited_row_keys, guarded, lock_rows, locked
 from .images import image_size, rendition_name
+from .invitations import RoleFormMixin
 from .models import ALT_TEXT_PLACEHOLDER, MarkdownImage, OldUrl, Page, SiteSettings
 from .publishing import Status
 
@@ -426,3 +430,29 @@ class AuthenticatorAppAdmin(SafeQueryMixin, TOTPDeviceAdmin):
 @admin.register(StaticDevice)
 class BackupCodesAdmin(SafeQueryMixin, StaticDeviceAdmin):
     pass
+
+
+# Users: the stock admin, with the role as one choice instead of the groups and raw permissions,
+# and "Invite editor" (spp_site/invitations.py) above the list. Only superusers see and set the
+# superuser flag.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class SiteUserAdmin(SafeQueryMixin, UserAdmin):
+    form = type("UserRoleForm", (RoleFormMixin, UserChangeForm), {})
+    change_list_template = "admin/auth/user/change_list.html"
+    list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active")
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return super().get_fieldsets(request, obj)
+        permissions = ("is_active", "is_staff", "is_superuser", "role")
+        if not request.user.is_superuser:
+            permissions = ("is_active", "is_staff", "role")
+        return (
+            (None, {"fields": ("username", "password")}),
+            (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+            (_("Permissions"), {"fields": permissions}),
+            (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        )

@@ -21,9 +21,13 @@ class SppAdminSite(admin.AdminSite):
     index_template = "admin/spp_index.html"
 
     def index(self, request, extra_context=None):
-        from .dashboard import attention_items
+        from .dashboard import attention_items, quick_links
 
-        extra_context = {**(extra_context or {}), "attention": attention_items(request.user)}
+        extra_context = {
+            **(extra_context or {}),
+            "attention": attention_items(request.user),
+            "quick_links": quick_links(request.user),
+        }
         return super().index(request, extra_context)
 
     def admin_view(self, view, cacheable=False, *, enrolling=False):
@@ -69,7 +73,7 @@ class SppAdminSite(admin.AdminSite):
         )(request)
 
     def get_urls(self):
-        from . import admin_views, auth_views
+        from . import admin_views, auth_views, invitations
 
         def page(view_class, **kwargs):
             return view_class.as_view(admin_site=self, **kwargs)
@@ -87,6 +91,7 @@ class SppAdminSite(admin.AdminSite):
                 name="login-code",
             ),
             path("language/", self.admin_view(page(admin_views.EditorLanguageView)), name="language"),
+            path("guide/", self.admin_view(page(admin_views.EditorsGuideView)), name="editors-guide"),
             path(
                 "two-factor/",
                 self.admin_view(page(auth_views.TwoFactorView), enrolling=True),
@@ -101,6 +106,23 @@ class SppAdminSite(admin.AdminSite):
                 "two-factor/backup-codes/",
                 self.admin_view(page(auth_views.BackupCodesView), enrolling=True),
                 name="two-factor-backup-codes",
+            ),
+            # Before the user admin's own URLs, where "invite" would be read as a user's id.
+            path(
+                "auth/user/invite/",
+                self.admin_view(page(invitations.InviteEditorView)),
+                name="invite-editor",
+            ),
+            # The link in an invitation e-mail, opened before signing in (a password-reset link).
+            path(
+                "password/set/<uidb64>/<token>/",
+                login_not_required(page(invitations.SetPasswordView)),
+                name="password-set",
+            ),
+            path(
+                "password/set/done/",
+                login_not_required(page(invitations.SetPasswordDoneView)),
+                name="password-set-done",
             ),
             *super().get_urls(),
         ]

@@ -32,62 +32,132 @@ def _admin_url(obj):
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
 
-def attention_items(user):
-    """Sections of (object, admin URL, note), each limited to what `user` may change."""
+def _can(user, model, action="change"):
+    return user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
 
-    def can_change(model):
-        return user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
 
-    sections = []
+def _panel(title, explanation, rows):
+    """One panel: a title, one sentence on what to do with its rows, and the rows (object, admin
+    URL, note)."""
+    return {"title": title, "explanation": explanation, "rows": rows}
 
-    def add(title, explanation, rows):
-        sections.append({"title": title, "explanation": explanation, "rows": rows})
 
-    if can_change(Event):
-        add(
-            _("Past events without slides"),
-            _("Upload the slide decks, or leave as is if there were none."),
-            [
-                (e, _admin_url(e), _day(e.local_start))
-                for e in Event.objects.past().filter(slide_decks__isnull=True).distinct()[:10]
-            ],
-        )
-        add(
-            _("Upcoming events without an agenda"),
-            _("Add the programme as agenda items."),
-            [
-                (e, _admin_url(e), _day(e.local_start))
-                for e in Event.objects.upcoming().filter(agenda_items__isnull=True).distinct()[:10]
-            ],
-        )
-    scheduled, stale = [], []
+def drafts_panel(user):
+    """Every kind of draft, the most recently changed first: the demo's hidden drafts too."""
+    rows = []
     for model in PUBLISHABLE_MODELS:
-        if not can_change(model):
+        if not _can(user, model):
+            continue
+        kind = capfirst(model._meta.verbose_name)
+        for obj in model.objects.drafts().order_by("-updated_at")[:10]:
+            changed = _day(timezone.localtime(obj.updated_at))
+            rows.append(
+                (
+                    obj.updated_at,
+                    (
+                        obj,
+                        _admin_url(obj),
+                        _("%(kind)s · hidden draft, changed %(when)s") % {"kind": kind, "when": changed},
+                    ),
+                )
+            )
+    rows.sort(key=lambda row: row[0], reverse=True)
+    return _panel(
+        _("Drafts"),
+        _(
+            "Only staff see these. Open one to finish it, then set its status to “Published” to put it online."
+        ),
+        [row for _changed, row in rows[:10]],
+    )
+
+
+def scheduled_panel(user):
+    rows = []
+    for model in PUBLISHABLE_MODELS:
+        if not _can(user, model):
             continue
         kind = capfirst(model._meta.verbose_name)
         for obj in model.objects.scheduled().order_by("publish_at")[:10]:
             when = _moment(timezone.localtime(obj.publish_at))
-            scheduled.append(
+            rows.append(
                 (obj, _admin_url(obj), _("%(kind)s · goes live %(when)s") % {"kind": kind, "when": when})
             )
-        for obj in model.objects.stale_drafts().order_by("created_at")[:10]:
-            since = _day(timezone.localtime(obj.created_at))
-            stale.append(
-                (obj, _admin_url(obj), _("%(kind)s · draft since %(since)s") % {"kind": kind, "since": since})
-            )
-    add(_("Scheduled to go live"), _("Published automatically at the time shown."), scheduled)
-    add(_("Drafts older than 30 days"), _("Publish them or delete them."), stale)
-    if can_change(Call):
-        add(
-            _("Open call"),
-            _("Proposals are being accepted."),
-            [
-                (
-                    c,
-                    _admin_url(c),
-                    _("Deadline %(when)s") % {"when": _moment(timezone.localtime(c.deadline))},
-                )
-                for c in Call.objects.open().order_by("deadline")
-            ],
-        )
-    return sections
+    return _panel(
+        _("Scheduled to go live"),
+        _("Nothing to do: each goes online by itself at the time shown; open one to change the time."),
+        rows,
+    )
+
+
+def events_without_slides_panel(user):
+    if not _can(user, Event):
+        return None
+    # Not cancelled events: there is nothing to upload for them.
+    events = Event.objects.past().exclude(status=Event.Status.CANCELLED).filter(slide_decks__isnull=True)
+    return _panel(
+        _("Past events without slides"),
+        _("Open the event and use “Upload several slide files”, or leave it if there were no slides."),
+        [(e, _admin_url(e), _day(e.local_start)) for e in events.distinct()[:10]],
+    )
+
+
+def events_without_agenda_panel(user):
+    if not _can(user, Event):
+        return None
+    events = Event.objects.upcoming().exclude(status=Event.Status.CANCELLED).filter(agenda_items__isnull=True)
+    return _panel(
+        _("Upcoming events without an agenda"),
+        _("Open the event and add its programme in the “Agenda items” section at the bottom."),
+        [(e, _admin_url(e), _day(e.local_start)) for e in events.distinct()[:10]],
+    )
+
+
+def open_calls_panel(user):
+    if not _can(user, Call):
+        return None
+    return _panel(
+        _("Open call"),
+        _("Proposals are being accepted; update the call if its deadline or documents change."),
+        [
+            (c, _admin_url(c), _("Deadline %(when)s") % {"when": _moment(timezone.localtime(c.deadline))})
+            for c in Call.objects.open().order_by("deadline")
+        ],
+    )
+
+
+# The dashboard's panels, in order: each a function of the user that returns a panel (`_panel`),
+# or None when the user may not change what it lists. Add a panel by adding a function here.
+PANELS = [
+    drafts_panel,
+    scheduled_panel,
+    events_without_slides_panel,
+    events_without_agenda_panel,
+    open_calls_panel,
+]
+
+
+def attention_items(user):
+    """The panels `user` may act on (each limited to what they may change)."""
+    return [panel for panel in (make(user) for make in PANELS) if panel is not None]
+
+
+def quick_links(user):
+    """The dashboard's buttons: adding the most frequent items, and for site administrators
+    inviting an editor. (label, URL) pairs, each shown only to who may use it."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from events.models import SlideDeck
+
+    links = []
+    for model, label in (
+        (Event, _("Add an event")),
+        (NewsItem, _("Add a news item")),
+        (SlideDeck, _("Add slides")),
+    ):
+        if _can(user, model, "add"):
+            opts = model._meta
+            links.append((label, reverse(f"admin:{opts.app_label}_{opts.model_name}_add")))
+    if _can(user, get_user_model(), "add"):
+        links.append((_("Invite an editor"), reverse("admin:invite-editor")))
+    return links

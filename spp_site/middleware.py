@@ -7,14 +7,23 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
 from django.http import HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
-# Admin pages that take a form from someone not signed in yet: the password and the code step.
-SIGN_IN_URL_NAMES = ("admin:login", "admin:login-code")
+# Admin pages that take a form from someone not signed in yet: the password and the code step,
+# and setting a password from an invitation's link.
+SIGN_IN_URL_NAMES = ("admin:login", "admin:login-code", "admin:password-set")
+
+
+def _is_sign_in_page(path) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.view_name in SIGN_IN_URL_NAMES
 
 
 class RejectNulMiddleware:
@@ -94,7 +103,7 @@ class RequestBodyGuardMiddleware:
     @staticmethod
     def refusal(request):
         path = request.path_info
-        if path.startswith(reverse("admin:index")) and path not in {reverse(n) for n in SIGN_IN_URL_NAMES}:
+        if path.startswith(reverse("admin:index")) and not _is_sign_in_page(path):
             if request.headers.get("X-Requested-With") == "XMLHttpRequest":
                 return JsonResponse({"error": str(SESSION_ENDED)}, status=403)
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))

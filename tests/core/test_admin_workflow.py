@@ -1,14 +1,17 @@
 import datetime
 import io
+import re
 import warnings
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import UnorderedObjectListWarning
 from django.utils import timezone
 from PIL import Image
 
+from events.models import Event
 from programs.models import Project
 from spp_site.models import MarkdownImage
 from spp_site.publishing import Status
@@ -193,30 +196,74 @@ def test_dashboard_lists_what_needs_attention(client, editor):
     )
     make_deck(with_slides)
     EventFactory(title="Upcoming without agenda")
+    EventFactory(title="Cancelled upcoming", status=Event.Status.CANCELLED)
+    EventFactory(
+        title="Cancelled past",
+        status=Event.Status.CANCELLED,
+        start=timezone.now() - datetime.timedelta(days=9),
+    )
     NewsItemFactory(title="Goes live later", publish_at=timezone.now() + datetime.timedelta(days=2))
     stale = NewsItemFactory(title="Forgotten draft", status=Status.DRAFT)
-    type(stale).objects.filter(pk=stale.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
-    NewsItemFactory(title="Fresh draft", status=Status.DRAFT)
+    type(stale).objects.filter(pk=stale.pk).update(updated_at=timezone.now() - datetime.timedelta(days=40))
+    EventFactory(title="Fresh draft event", status=Event.Status.DRAFT)
     CallFactory(title="The open call")
     client.force_login(editor)
     html = client.get("/admin/").content.decode()
     sections = html.split("<caption>")
 
     def section(title):
-        return next(s for s in sections if s.startswith(title))
+        return next(s for s in sections if s.startswith(title)).split("</table>")[0]
 
     assert past.title in section("Past events without slides") and "with slides" not in section(
         "Past events without slides"
     )
     assert "Upcoming without agenda" in section("Upcoming events without an agenda")
+    assert "Cancelled" not in html  # nothing to do for cancelled events
     assert "Goes live later" in section("Scheduled to go live") and "goes live" in section(
         "Scheduled to go live"
     )
-    assert (
-        "Forgotten draft" in section("Drafts older than 30 days")
-        and "Fresh draft" not in html.split("Drafts older")[1].split("</table>")[0]
-    )
+    # Every draft, the most recently changed first, whatever its age.
+    drafts = section("Drafts")
+    assert drafts.index("Fresh draft event") < drafts.index("Forgotten draft")
+    assert "hidden draft" in drafts
     assert "The open call" in section("Open call") and "Deadline" in section("Open call")
+
+
+def test_each_dashboard_panel_says_what_to_do(client, editor):
+    EventFactory(title="Upcoming without agenda")
+    NewsItemFactory(title="A draft", status=Status.DRAFT)
+    client.force_login(editor)
+    html = client.get("/admin/").content.decode()
+    panels = html.split('<div class="module">')[1:]
+    with_rows = [p for p in panels if 'class="empty"' not in p.split("</table>")[0] and "<caption>" in p]
+    assert len(with_rows) >= 2
+    assert all('<p class="help">' in p for p in with_rows)
+
+
+def test_dashboard_buttons_follow_the_role(client, editor, site_admin):
+    client.force_login(editor)
+    html = client.get("/admin/").content.decode()
+    for url in ("/admin/events/event/add/", "/admin/news/newsitem/add/", "/admin/events/slidedeck/add/"):
+        assert f'href="{url}"' in html
+    assert "/admin/auth/user/invite/" not in html and 'href="/admin/guide/"' in html
+    client.force_login(site_admin)
+    assert 'href="/admin/auth/user/invite/"' in client.get("/admin/").content.decode()
+
+
+def test_editors_guide_renders_with_its_screenshots(client, editor):
+    client.force_login(editor)
+    response = client.get("/admin/guide/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<h2" in html and "Publishing and scheduling" in html
+    images = re.findall(r'<img[^>]* src="([^"]+)"', html)
+    assert len(images) == 4
+    for src in images:
+        assert src.startswith("/static/docs/") and src.endswith(".png")
+        assert (settings.BASE_DIR / "static" / src.removeprefix("/static/")).is_file()
+
+
+def test_the_guide_is_for_staff_only(client, db):
+    assert client.get("/admin/guide/")["Location"].startswith("/admin/login/")
 
 
 def test_publish_action_and_visibility_column(client, editor):

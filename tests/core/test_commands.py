@@ -58,14 +58,23 @@ def test_seed_demo_fills_every_content_type_and_is_idempotent(demo_site, capsys)
     assert deck.page_count == 4 and deck.thumbnail and "second funding period" in deck.text.lower()
 
 
-def test_ensure_admin_prints_the_password_only_on_creation(capsys):
-    call_command("ensure_admin")
+def test_ensure_admin_prints_the_password_until_it_is_changed(capsys, tmp_path):
+    kept = tmp_path / "var" / "local-admin-password.txt"
+    call_command("ensure_admin", password_file=kept)
     out = capsys.readouterr().out
     assert "Username: admin" in out and "Password: " in out
     password = out.split("Password: ")[1].split()[0]
-    assert get_user_model().objects.get(username="admin").check_password(password)
-    call_command("ensure_admin")
-    assert "Password" not in capsys.readouterr().out
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.check_password(password) and admin.is_superuser
+    assert kept.stat().st_mode & 0o077 == 0  # readable by its owner only
+    call_command("ensure_admin", password_file=kept)  # every `make run` shows it again
+    assert f"Password: {password}" in capsys.readouterr().out
+    admin.set_password("changed-by-me-123")
+    admin.save()
+    call_command("ensure_admin", password_file=kept)
+    out = capsys.readouterr().out
+    assert password not in out and "manage.py changepassword admin" in out
+    assert get_user_model().objects.filter(username="admin").count() == 1
 
 
 def test_dumpdata_of_the_demo_content_is_complete(demo_site):
