@@ -26,6 +26,7 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
 
+from .alt_text import item_problems, with_alt_text_check
 from .concurrency import EditGuard, edited_row_keys, guarded, lock_rows, locked
 from .images import image_size, rendition_name
 from .models import ALT_TEXT_PLACEHOLDER, MarkdownImage, OldUrl, Page, SiteSettings
@@ -136,7 +137,7 @@ class ContentAdmin(SafeQueryMixin, SimpleHistoryAdmin):
         css = {"all": ["admin/spp-admin.css"]}  # the conflict list, on forms without Markdown too
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = with_alt_text_check(super().get_form(request, obj, change, **kwargs))
         if obj is None or obj.pk is None:
             return form  # a new item: nobody else can have saved it
         return guarded(form, EditGuard(self, request, whole_item=True))
@@ -204,6 +205,11 @@ class ContentInlineMixin:
     formfield_overrides = FORMFIELD_OVERRIDES
     formset = ContentInlineFormSet
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = with_alt_text_check(formset.form)  # a new class for every call
+        return formset
+
 
 class PublishableAdmin(ContentAdmin):
     """Adds the publishing rule's state to list pages, with bulk publish/unpublish actions."""
@@ -238,6 +244,22 @@ class PublishableAdmin(ContentAdmin):
         count = 0
         with self._transaction():
             for obj in locked(queryset):
+                problems = item_problems(obj)  # images without a description never go live
+                if problems:
+                    self.message_user(
+                        request,
+                        format_html(
+                            '{} <a href="{}">{}</a>: {}',
+                            gettext("Not published:"),
+                            reverse(
+                                f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]
+                            ),
+                            obj,
+                            problems[0][1].message(),
+                        ),
+                        messages.ERROR,
+                    )
+                    continue
                 if obj.status not in obj.PUBLIC_STATUSES:  # a cancelled event stays cancelled
                     obj.status = Status.PUBLISHED
                 obj.publish_at = min(obj.publish_at, timezone.now())
