@@ -46,8 +46,9 @@ class ZonedSplitDateTime(AdminSplitDateTime):
 
 
 class MarkdownPreviewWidget(AdminMarkdownxWidget):
-    """django-markdownx's editor with its live preview styled like the public pages. The
-    textarea carries the pasted-image alt-text placeholder for `admin/spp-admin.js`."""
+    """django-markdownx's editor with its live preview styled like the public pages, a formatting
+    toolbar with "Insert image" and a cheat sheet (templates/markdownx/widget.html). The textarea
+    carries the pasted-image alt-text placeholder for `admin/spp-admin.js`."""
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -58,7 +59,7 @@ class MarkdownPreviewWidget(AdminMarkdownxWidget):
         extend = False
         # Not markdownx's own admin CSS: it fixes widths and restyles the preview unlike the site.
         css = {"all": ["css/prose.css", "admin/spp-admin.css"]}
-        js = ["markdownx/js/markdownx.min.js", "admin/spp-admin.js"]
+        js = ["markdownx/js/markdownx.min.js", "admin/spp-admin.js", "admin/spp-markdown-toolbar.js"]
 
 
 FORMFIELD_OVERRIDES = {

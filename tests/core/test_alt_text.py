@@ -191,3 +191,15 @@ def test_the_dashboard_lists_drafts_with_undescribed_images(client, editor):
         "News item · 1 image without a description",
     )
     assert f'href="/admin/news/newsitem/{draft.pk}/change/"' in response.content.decode()
+
+
+# --- the editor's toolbar and cheat sheet (behaviour: tests/browser/test_markdown_toolbar.py) ---
+
+
+def test_toolbar_and_cheat_sheet_follow_the_admin_language(client, editor):
+    EditorProfile.objects.create(user=editor, language="de")
+    client.force_login(editor)
+    html = client.get("/admin/news/newsitem/add/").content.decode()
+    assert 'aria-label="Fett"' in html and ">Bild einfügen</button>" in html
+    assert "Spickzettel" in html
+    assert "admin/spp-markdown-toolbar" in html
