@@ -29,6 +29,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .alt_text import item_problems, with_alt_text_check
 from .concurrency import EditGuard, edited_row_keys, guarded, lock_rows, locked
 from .images import image_size, rendition_name
+from .markdown import render_markdown
 from .models import ALT_TEXT_PLACEHOLDER, MarkdownImage, OldUrl, Page, SiteSettings
 from .publishing import Status
 
@@ -53,6 +54,7 @@ class MarkdownPreviewWidget(AdminMarkdownxWidget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"]["data-alt-placeholder"] = ALT_TEXT_PLACEHOLDER
+        context["widget"]["cheat_sheet"] = markdown_cheat_sheet()
         return context
 
     class Media:
@@ -60,6 +62,37 @@ class MarkdownPreviewWidget(AdminMarkdownxWidget):
         # Not markdownx's own admin CSS: it fixes widths and restyles the preview unlike the site.
         css = {"all": ["css/prose.css", "admin/spp-admin.css"]}
         js = ["markdownx/js/markdownx.min.js", "admin/spp-admin.js", "admin/spp-markdown-toolbar.js"]
+
+
+def markdown_cheat_sheet():
+    """Rows (what the editor types, what it means, or None to show it as the site renders it) of
+    the cheat sheet under every Markdown field, in the active language."""
+    rows = [
+        (f"**{gettext('bold')}**", None),
+        (f"*{gettext('italic')}*", None),
+        (f"## {gettext('Heading')}", gettext("a heading (## for a section, ### for a subsection)")),
+        (f"[{gettext('link text')}](https://example.org)", gettext("a link")),
+        (
+            f"- {gettext('item')}\n1. {gettext('item')}",
+            gettext("a bulleted or a numbered list (one item per line)"),
+        ),
+        (f"> {gettext('quotation')}", gettext("a quotation")),
+        (
+            f"![{gettext('What the image shows')}](/media/…)",
+            gettext(
+                "an image; the text in square brackets describes it for people who cannot see it "
+                "(required before publishing)"
+            ),
+        ),
+        ("$E = mc^2$", None),
+        ("$$\\int_0^1 x^2\\,dx = \\frac{1}{3}$$", None),
+        (
+            "x^{2}  x_{i}  \\frac{a}{b}  \\sqrt{x}  \\alpha  \\sum_{i=1}^{n}  \\mathbb{R}",
+            gettext("in formulas: power, index, fraction, root, Greek letters, sum, number sets (LaTeX)"),
+        ),
+        ("\\$", gettext("a dollar sign that starts no formula")),
+    ]
+    return [(code, meaning if meaning is not None else render_markdown(code)) for code, meaning in rows]
 
 
 FORMFIELD_OVERRIDES = {
