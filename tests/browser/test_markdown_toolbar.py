@@ -25,6 +25,9 @@ def png(tmp_path):
 
 def open_news_form(live_server, context):
     page = context.new_page()
+    # File choosers are intercepted from the start, not only once a test waits for one (Playwright
+    # turns interception on asynchronously: a chooser opened by a quick key press could escape it).
+    page.on("filechooser", lambda chooser: None)
     login(page, live_server, "editor", "editor-pass-123")
     page.goto(f"{live_server.url}/admin/news/newsitem/add/")
     page.fill("#id_title", "Toolbar news")
