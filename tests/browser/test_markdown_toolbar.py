@@ -182,3 +182,22 @@ def test_the_cheat_sheet_opens_and_the_editor_has_no_serious_accessibility_probl
             if "(serious)" in v or "(critical)" in v
         ]
         assert problems == []
+
+
+def test_a_new_agenda_row_gets_a_working_toolbar(live_server, editor, context, csp_violations):
+    from tests.events.factories import EventFactory
+
+    event = EventFactory(title="Annual meeting")
+    page = context.new_page()
+    login(page, live_server, "editor", "editor-pass-123")
+    page.goto(f"{live_server.url}/admin/events/event/{event.pk}/change/")
+    page.locator("#agenda_items-group summary, #agenda_items-group .collapse-toggle").first.click()
+    page.locator("#agenda_items-group .add-row a").click()
+    abstract = page.locator("#id_agenda_items-0-abstract")
+    toolbar = page.locator("#agenda_items-0 .spp-md-toolbar")
+    assert toolbar.is_visible() and toolbar.get_attribute("aria-controls") == "id_agenda_items-0-abstract"
+    abstract.fill("An important result")
+    page.evaluate("document.querySelector('#id_agenda_items-0-abstract').setSelectionRange(3, 12)")
+    toolbar.get_by_role("button", name="Italic").click()
+    assert abstract.input_value() == "An *important* result"
+    assert csp_violations == []
