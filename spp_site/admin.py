@@ -29,9 +29,11 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
 
+from .alt_text import item_problems, with_alt_text_check
 from .concurrency import EditGuard, edited_row_keys, guarded, lock_rows, locked
 from .images import image_size, rendition_name
 from .invitations import RoleFormMixin
+from .markdown import render_markdown
 from .models import ALT_TEXT_PLACEHOLDER, MarkdownImage, OldUrl, Page, SiteSettings
 from .publishing import Status
 
@@ -49,19 +51,52 @@ class ZonedSplitDateTime(AdminSplitDateTime):
 
 
 class MarkdownPreviewWidget(AdminMarkdownxWidget):
-    """django-markdownx's editor with its live preview styled like the public pages. The
-    textarea carries the pasted-image alt-text placeholder for `admin/spp-admin.js`."""
+    """django-markdownx's editor with its live preview styled like the public pages, a formatting
+    toolbar with "Insert image" and a cheat sheet (templates/markdownx/widget.html). The textarea
+    carries the pasted-image alt-text placeholder for `admin/spp-admin.js`."""
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"]["data-alt-placeholder"] = ALT_TEXT_PLACEHOLDER
+        context["widget"]["cheat_sheet"] = markdown_cheat_sheet()
         return context
 
     class Media:
         extend = False
         # Not markdownx's own admin CSS: it fixes widths and restyles the preview unlike the site.
         css = {"all": ["css/prose.css", "admin/spp-admin.css"]}
-        js = ["markdownx/js/markdownx.min.js", "admin/spp-admin.js"]
+        js = ["markdownx/js/markdownx.min.js", "admin/spp-admin.js", "admin/spp-markdown-toolbar.js"]
+
+
+def markdown_cheat_sheet():
+    """Rows (what the editor types, what it means, or None to show it as the site renders it) of
+    the cheat sheet under every Markdown field, in the active language."""
+    rows = [
+        (f"**{gettext('bold')}**", None),
+        (f"*{gettext('italic')}*", None),
+        (f"## {gettext('Heading')}", gettext("a heading (## for a section, ### for a subsection)")),
+        (f"[{gettext('link text')}](https://example.org)", gettext("a link")),
+        (
+            f"- {gettext('item')}\n1. {gettext('item')}",
+            gettext("a bulleted or a numbered list (one item per line)"),
+        ),
+        (f"> {gettext('quotation')}", gettext("a quotation")),
+        (
+            f"![{gettext('What the image shows')}](/media/…)",
+            gettext(
+                "an image; the text in square brackets describes it for people who cannot see it "
+                "(required before publishing)"
+            ),
+        ),
+        ("$E = mc^2$", None),
+        ("$$\\int_0^1 x^2\\,dx = \\frac{1}{3}$$", None),
+        (
+            "x^{2}  x_{i}  \\frac{a}{b}  \\sqrt{x}  \\alpha  \\sum_{i=1}^{n}  \\mathbb{R}",
+            gettext("in formulas: power, index, fraction, root, Greek letters, sum, number sets (LaTeX)"),
+        ),
+        ("\\$", gettext("a dollar sign that starts no formula")),
+    ]
+    return [(code, meaning if meaning is not None else render_markdown(code)) for code, meaning in rows]
 
 
 FORMFIELD_OVERRIDES = {
@@ -140,7 +175,7 @@ class ContentAdmin(SafeQueryMixin, SimpleHistoryAdmin):
         css = {"all": ["admin/spp-admin.css"]}  # the conflict list, on forms without Markdown too
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = with_alt_text_check(super().get_form(request, obj, change, **kwargs))
         if obj is None or obj.pk is None:
             return form  # a new item: nobody else can have saved it
         return guarded(form, EditGuard(self, request, whole_item=True))
@@ -208,6 +243,11 @@ class ContentInlineMixin:
     formfield_overrides = FORMFIELD_OVERRIDES
     formset = ContentInlineFormSet
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = with_alt_text_check(formset.form)  # a new class for every call
+        return formset
+
 
 class PublishableAdmin(ContentAdmin):
     """Adds the publishing rule's state to list pages, with bulk publish/unpublish actions."""
@@ -242,6 +282,22 @@ class PublishableAdmin(ContentAdmin):
         count = 0
         with self._transaction():
             for obj in locked(queryset):
+                problems = item_problems(obj)  # images without a description never go live
+                if problems:
+                    self.message_user(
+                        request,
+                        format_html(
+                            '{} <a href="{}">{}</a>: {}',
+                            gettext("Not published:"),
+                            reverse(
+                                f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]
+                            ),
+                            obj,
+                            problems[0][1].message(),
+                        ),
+                        messages.ERROR,
+                    )
+                    continue
                 if obj.status not in obj.PUBLIC_STATUSES:  # a cancelled event stays cancelled
                     obj.status = Status.PUBLISHED
                 obj.publish_at = min(obj.publish_at, timezone.now())

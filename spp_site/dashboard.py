@@ -125,6 +125,51 @@ def open_calls_panel(user):
     )
 
 
+# How many drafts with images per model the panel below looks at (the newest first).
+ALT_TEXT_CANDIDATES = 50
+
+
+def images_without_description(user):
+    """The panel of drafts that show an image without a description (spp_site.alt_text): they
+    cannot be published until the editor describes each image. None when `user` can change none
+    of the publishable models."""
+    from django.db.models import Q
+
+    from .alt_text import item_problems, summary
+    from .markdown import markdown_fields
+
+    models = [
+        m for m in PUBLISHABLE_MODELS if user.has_perm(f"{m._meta.app_label}.change_{m._meta.model_name}")
+    ]
+    if not models:
+        return None
+    rows = []
+    for model in models:
+        kind = capfirst(model._meta.verbose_name)
+        lookups = [f"{name}__contains" for name in markdown_fields(model)]
+        for relation in model._meta.related_objects:  # parts that go public with the item
+            if relation.one_to_many and markdown_fields(relation.related_model):
+                lookups += [
+                    f"{relation.name}__{name}__contains" for name in markdown_fields(relation.related_model)
+                ]
+        has_image = Q()
+        for lookup in lookups:
+            has_image |= Q(**{lookup: "!["}) | Q(**{lookup.replace("__contains", "__icontains"): "<img"})
+        candidates = model.objects.drafts().filter(has_image).distinct().order_by("-updated_at")
+        for obj in candidates[:ALT_TEXT_CANDIDATES]:
+            problems = item_problems(obj)
+            if problems:
+                rows.append((obj, _admin_url(obj), f"{kind} · {summary(len(problems))}"))
+    return {
+        "title": _("Images without a description"),
+        "explanation": _(
+            "Open each draft and replace the placeholder or the empty square brackets of every image "
+            "with a short description of what it shows: a draft with such an image cannot be published."
+        ),
+        "rows": rows,
+    }
+
+
 # The dashboard's panels, in order: each a function of the user that returns a panel (`_panel`),
 # or None when the user may not change what it lists. Add a panel by adding a function here.
 PANELS = [
@@ -133,6 +178,7 @@ PANELS = [
     events_without_slides_panel,
     events_without_agenda_panel,
     open_calls_panel,
+    images_without_description,
 ]
 
 

@@ -12,6 +12,7 @@ import importlib.metadata
 import re
 import xml.etree.ElementTree as etree
 from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -308,6 +309,27 @@ def markdown_to_text(text: str | None) -> str:
     """Plain text of a Markdown field (for meta descriptions and search), tags removed."""
     rendered = render_markdown(text)
     return " ".join(html.unescape(nh3.clean(rendered, tags=set())).split())
+
+
+class _ImageCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.images = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            values = dict(attrs)
+            self.images.append((values.get("src") or "", values.get("alt") or ""))
+
+
+def rendered_images(text: str | None) -> list[tuple[str, str]]:
+    """(address, alt text) of every image that `text` shows once rendered, as the renderer sees
+    them: Markdown images and raw <img> alike; images from other hosts, which the page shows as
+    links, are not among them."""
+    collector = _ImageCollector()
+    collector.feed(str(render_markdown(text)))
+    collector.close()
+    return collector.images
 
 
 _RELATIVE_URL = re.compile(r'(\s(?:src|href)=")(/[^/"][^"]*|/)"')

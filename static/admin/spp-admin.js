@@ -13,14 +13,21 @@
     p.className = className;
     p.setAttribute("role", "alert");
     p.textContent = text;
-    editorParent.insertBefore(p, editorParent.firstChild);
+    var column = editorParent.querySelector(".spp-md-editor") || editorParent; // above the textarea
+    column.insertBefore(p, column.firstChild);
+  }
+
+  // The messages in the editor's admin language, from the widget (templates/markdownx/widget.html).
+  function message(editorParent, key, fallback) {
+    var status = editorParent.querySelector(".spp-md-status");
+    return (status && status.dataset[key]) || fallback;
   }
 
   document.addEventListener("markdownx.fileUploadError", function (event) {
     var response = (event.detail && event.detail[0]) || {};
     var editor = event.target.querySelector("textarea");
     if (editor) editor.value = editor.value.replace("Invalid response", ""); // markdownx inserts this on failure
-    note(event.target, "markdownx-upload-error", response.error || "The image could not be uploaded.");
+    note(event.target, "markdownx-upload-error", response.error || message(event.target, "uploadFailed", "The image could not be uploaded."));
   }, true);
 
   document.addEventListener("markdownx.fileUploadEnd", function (event) {
@@ -28,11 +35,11 @@
     var editor = event.target.querySelector("textarea");
     var placeholder = editor && editor.dataset.altPlaceholder;
     if (!placeholder) return;
-    var at = editor.value.lastIndexOf(placeholder);
+    var at = editor.value.lastIndexOf(placeholder, editor.selectionStart); // the image just inserted
     if (at >= 0) {
       editor.focus();
       editor.setSelectionRange(at, at + placeholder.length);
-      note(event.target, "markdownx-alt-hint", "Type a short description of the image to replace the selected placeholder text.");
+      note(event.target, "markdownx-alt-hint", message(event.target, "describe", "Type a short description of the image to replace the selected placeholder text."));
     }
   }, true);
 })();
