@@ -106,6 +106,109 @@ def _usable_initial(model, name, value) -> bool:
     return field.related_model._default_manager.filter(**{f"{target.attname}__in": keys}).count() == len(keys)
 
 
+SLUG_FIELD = "slug"
+
+
+def _slug_scope(model) -> tuple[str, ...] | None:
+    """The fields a model's slug is unique together with: () when unique over the whole model,
+    None when not unique at all."""
+    field = model._meta.get_field(SLUG_FIELD)
+    if field.unique:
+        return ()
+    opts = model._meta
+    for fields in [*opts.unique_together, *(c.fields for c in opts.total_unique_constraints)]:
+        if SLUG_FIELD in fields:
+            return tuple(name for name in fields if name != SLUG_FIELD)
+    for name in (field.unique_for_date, field.unique_for_month, field.unique_for_year):
+        if name:
+            return (name,)  # approximated by the whole date; Django's own check adds its error too
+    return None
+
+
+def item_state(obj) -> str:
+    """An item's visibility in words, for editors: "draft, not public", "scheduled for …"."""
+    status = getattr(obj, "status", None)
+    if status is None:
+        return ""
+    if status == Status.DRAFT:
+        return gettext("draft, not public")
+    if getattr(obj, "is_scheduled", False):
+        return gettext("scheduled for %(when)s, not public yet") % {
+            "when": admin_moment(timezone.localtime(obj.publish_at))
+        }
+    return gettext("public, %(status)s") % {"status": obj.get_status_display().lower()}
+
+
+def free_slug(queryset, slug: str, max_length: int) -> str:
+    """The first of `slug-2`, `slug-3`, … that no row of `queryset` uses."""
+    number = 2
+    while True:
+        suffix = f"-{number}"
+        candidate = slug[: max_length - len(suffix)].rstrip("-") + suffix
+        if not queryset.filter(**{SLUG_FIELD: candidate}).exists():
+            return candidate
+        number += 1
+
+
+class SlugConflictFormMixin:
+    """A web address (slug) that is taken is refused as a form error that names the item holding
+    it (linked to its admin page, with its state: "draft, not public") and proposes a free one;
+    the form comes back as the editor filled it in. Used by every admin form with a slug
+    (`with_slug_check`); Django's own "already exists" check then skips the field."""
+
+    def clean(self):
+        cleaned = super().clean()
+        slug = cleaned.get(SLUG_FIELD)
+        model = self._meta.model
+        scope = _slug_scope(model)
+        if not slug or SLUG_FIELD not in self.fields or scope is None:
+            return cleaned
+        others = model._default_manager.all()
+        for name in scope:
+            value = cleaned[name] if name in cleaned else getattr(self.instance, name, None)
+            others = others.filter(**{name: value})
+        if self.instance.pk is not None:
+            others = others.exclude(pk=self.instance.pk)
+        holder = others.filter(**{SLUG_FIELD: slug}).first()
+        if holder is not None:
+            max_length = model._meta.get_field(SLUG_FIELD).max_length or 50
+            self.add_error(SLUG_FIELD, slug_conflict_error(holder, slug, free_slug(others, slug, max_length)))
+        return cleaned
+
+
+def slug_conflict_error(holder, slug, alternative) -> ValidationError:
+    opts = holder._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[holder.pk])
+    item = format_html('<a href="{}">{}</a>', url, holder)
+    state = item_state(holder)
+    what = f"{opts.verbose_name}, {state}" if state else str(opts.verbose_name)
+    message = format_html(
+        gettext(
+            "The address “{slug}” is already used by {item} ({what}). Choose another one, for "
+            "example “{alternative}”, which is free."
+        ),
+        slug=slug,
+        item=item,
+        what=what,
+        alternative=alternative,
+    )
+    return ValidationError(message, code="unique")
+
+
+def with_slug_check(form_class):
+    """`form_class` with SlugConflictFormMixin, when its model has a unique slug."""
+    model = form_class._meta.model
+    if model is None or issubclass(form_class, SlugConflictFormMixin):
+        return form_class
+    try:
+        model._meta.get_field(SLUG_FIELD)
+    except FieldDoesNotExist:
+        return form_class
+    return type(
+        form_class.__name__, (SlugConflictFormMixin, form_class), {"__module__": form_class.__module__}
+    )
+
+
 class SafeQueryMixin:
     """Odd query strings in the admin get an empty form field or the admin's own "invalid
     lookup" notice, never a 500: add-form values for relations that name no row are dropped, and
@@ -136,7 +239,7 @@ class ContentAdmin(SafeQueryMixin, SimpleHistoryAdmin):
         css = {"all": ["admin/spp-admin.css"]}  # the conflict list, on forms without Markdown too
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = with_slug_check(super().get_form(request, obj, change, **kwargs))
         if obj is None or obj.pk is None:
             return form  # a new item: nobody else can have saved it
         return guarded(form, EditGuard(self, request, whole_item=True))
@@ -145,6 +248,19 @@ class ContentAdmin(SafeQueryMixin, SimpleHistoryAdmin):
         return guarded(
             super().get_changelist_form(request, **kwargs), EditGuard(self, request, whole_item=False)
         )
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        """A folded inline ("collapse") is shown open when it holds rows (saved ones, or new ones
+        the editor filled in before a refused save) or errors: talks must not seem lost."""
+        inline_admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_admin_formset in inline_admin_formsets:
+            if "collapse" in inline_admin_formset.classes.split() and _holds_rows(
+                inline_admin_formset.formset
+            ):
+                inline_admin_formset.classes = " ".join(
+                    name for name in inline_admin_formset.classes.split() if name != "collapse"
+                )
+        return inline_admin_formsets
 
     def _transaction(self):
         return transaction.atomic(using=router.db_for_write(self.model))
@@ -189,6 +305,14 @@ class ContentAdmin(SafeQueryMixin, SimpleHistoryAdmin):
             cl.result_list = [rows[key] for key in keys]
 
 
+def _holds_rows(formset) -> bool:
+    if formset.initial_form_count():
+        return True
+    return formset.is_bound and (
+        any(form.has_changed() for form in formset.forms) or formset.total_error_count() > 0
+    )
+
+
 class ContentInlineFormSet(BaseInlineFormSet):
     """A row someone else deleted while the editor was editing counts as deleted in the
     editor's form (Django refuses such a form with an error on the row's hidden id, which the
@@ -203,6 +327,11 @@ class ContentInlineFormSet(BaseInlineFormSet):
 class ContentInlineMixin:
     formfield_overrides = FORMFIELD_OVERRIDES
     formset = ContentInlineFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = with_slug_check(formset.form)
+        return formset
 
 
 class PublishableAdmin(ContentAdmin):

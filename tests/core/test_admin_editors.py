@@ -1,0 +1,193 @@
+"""The admin as an editor meets it (issue 15): web addresses, help texts, dates, wording."""
+
+import datetime
+import html
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeData
+
+from events.models import Event
+from spp_site.publishing import Status
+from tests.core.factories import PageFactory
+from tests.events.factories import EventFactory
+from tests.forms import form_fields
+
+pytestmark = pytest.mark.django_db
+
+EVENT_ADD = "/admin/events/event/add/"
+
+
+def event_post(client, **fields):
+    """The event add form as an editor fills it in: the title, its address, two agenda rows."""
+    data = form_fields(client.get(EVENT_ADD).content.decode(), "event_form")
+    data.update(
+        {
+            "title": ["Annual meeting 2027"],
+            "slug": ["annual-meeting-2027"],
+            "kind": [Event.Kind.ANNUAL_MEETING],
+            "timezone": ["Europe/Berlin"],
+            "start_0": ["2027-03-01"],
+            "start_1": ["09:00"],
+            "end_0": ["2027-03-03"],
+            "end_1": ["17:00"],
+            "status": [Status.DRAFT],
+            "publish_at_0": ["2026-01-01"],
+            "publish_at_1": ["09:00"],
+            "agenda_items-TOTAL_FORMS": ["2"],
+        }
+    )
+    for n, title in enumerate(["Opening talk", "Optimal transport"]):
+        data.update(
+            {
+                f"agenda_items-{n}-title": [title],
+                f"agenda_items-{n}-start_0": ["2027-03-01"],
+                f"agenda_items-{n}-start_1": [f"{9 + n}:00"],
+                f"agenda_items-{n}-kind": ["talk"],
+            }
+        )
+    data.update(fields)
+    return client.post(EVENT_ADD, data)
+
+
+# --- web addresses (slugs) -------------------------------------------------------------------------
+
+
+def test_a_taken_address_names_the_draft_holding_it_and_a_free_alternative(client, editor):
+    holder = EventFactory(title="Annual meeting 2027", slug="annual-meeting-2027", status=Status.DRAFT)
+    EventFactory(slug="annual-meeting-2027-2")
+    client.force_login(editor)
+    response = event_post(client)
+    assert response.status_code == 200  # the form comes back, not a 500 or a redirect
+    errors = response.context["adminform"].form.errors["slug"]
+    assert len(errors) == 1  # not Django's "Event with this web address already exists." as well
+    page = response.content.decode()
+    link = f'<a href="/admin/events/event/{holder.pk}/change/">Annual meeting 2027</a>'
+    assert link in page
+    assert "draft, not public" in page
+    assert "“annual-meeting-2027-3”" in page  # -2 is taken too: the first free one
+    assert Event.objects.filter(title="Annual meeting 2027").count() == 1
+
+
+def test_a_refused_save_keeps_the_agenda_rows_and_shows_them_open(client, editor):
+    EventFactory(slug="annual-meeting-2027", status=Status.DRAFT)
+    client.force_login(editor)
+    page = event_post(client).content.decode()
+    assert 'value="Opening talk"' in page and 'value="Optimal transport"' in page
+    group = page[page.index('id="agenda_items-group"') :]
+    fieldset = group[: group.index(">", group.index("<fieldset"))]
+    assert "collapse" not in fieldset
+
+
+def test_an_empty_agenda_stays_folded(client, editor):
+    client.force_login(editor)
+    page = client.get(EVENT_ADD).content.decode()
+    group = page[page.index('id="agenda_items-group"') :]
+    assert "collapse" in group[: group.index(">", group.index("<fieldset"))]
+
+
+def test_the_free_address_saves(client, editor):
+    EventFactory(slug="annual-meeting-2027", status=Status.DRAFT)
+    client.force_login(editor)
+    response = event_post(client, slug=["annual-meeting-2027-2"])
+    assert response.status_code == 302
+    event = Event.objects.get(slug="annual-meeting-2027-2")
+    assert event.agenda_items.count() == 2
+
+
+def test_keeping_its_own_address_is_no_conflict(client, editor):
+    page = PageFactory(slug="about")
+    client.force_login(editor)
+    url = f"/admin/spp_site/page/{page.pk}/change/"
+    data = form_fields(client.get(url).content.decode(), "page_form")
+    assert client.post(url, data).status_code == 302
+
+
+def test_a_scheduled_holder_is_named_with_its_date(client, editor):
+    later = timezone.now() + datetime.timedelta(days=3)
+    PageFactory(title="Old about", slug="about", publish_at=later)
+    client.force_login(editor)
+    data = form_fields(client.get("/admin/spp_site/page/add/").content.decode(), "page_form")
+    data.update({"title": ["About"], "slug": ["about"], "body": ["Text"]})
+    page = client.post("/admin/spp_site/page/add/", data).content.decode()
+    assert "Old about" in page and "scheduled for" in page and "“about-2”" in page
+
+
+def test_every_admin_with_a_public_address_fills_it_from_the_title():
+    for model, model_admin in admin.site._registry.items():
+        if any(f.name == "slug" and f.editable for f in model._meta.fields):
+            assert "slug" in model_admin.prepopulated_fields, model
+
+
+# --- help texts ------------------------------------------------------------------------------------
+
+
+class _HelpTexts(HTMLParser):
+    """The text of every `<div class="help">` of an admin page, as the browser shows it, and the
+    tooltips of tabular inlines' column headings."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts, self.depth = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img" and "help-tooltip" in (attrs.get("class") or "").split():
+            self.texts.append(attrs.get("title") or "")
+        if self.depth:
+            self.depth += 1
+        elif tag == "div" and "help" in (attrs.get("class") or "").split():
+            self.depth = 1
+            self.texts.append("")
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.texts[-1] += data
+
+
+def _normal(text):
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
+def _source_help_texts(context):
+    """Each field's help text as written; text marked safe is HTML on purpose (Django's password
+    rules list), read as its text."""
+    forms = [context["adminform"].form]
+    for inline in context["inline_admin_formsets"]:
+        forms.append(inline.formset.empty_form)
+    texts = [field.help_text for form in forms for field in form.fields.values() if field.help_text]
+    texts = [str(text) for text in texts]  # lazy texts, evaluated (a safe one stays SafeData)
+    return {_normal(strip_tags(text) if isinstance(text, SafeData) else text) for text in texts}
+
+
+def test_every_help_text_reads_as_written(client, superuser, demo_site):
+    """Placeholders such as <slug> were swallowed as HTML ("/slides//."): each help text must reach
+    the page with all its characters."""
+    client.force_login(superuser)
+    checked = 0
+    for model in admin.site._registry:
+        opts = model._meta
+        urls = [f"/admin/{opts.app_label}/{opts.model_name}/add/"]
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            urls.append(f"/admin/{opts.app_label}/{opts.model_name}/{first.pk}/change/")
+        for url in urls:
+            response = client.get(url)
+            if response.status_code != 200 or "adminform" not in (response.context or {}):
+                continue
+            parser = _HelpTexts()
+            parser.feed(response.content.decode())
+            shown = {_normal(text) for text in parser.texts}
+            for text in _source_help_texts(response.context):
+                assert text in shown, (url, text)
+                assert not re.search(r"//|''|“”|<\w+>", html.unescape(text)), (url, text)
+                checked += 1
+    assert checked > 50
