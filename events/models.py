@@ -418,15 +418,20 @@ class StoredDocument(models.Model):
     @property
     def summary(self):
         """e.g. "PDF, 24 pages, 3.1 MB"."""
-        from django.template.defaultfilters import filesizeformat
-
         parts = [str(DocumentType(self.file_type).label) if self.file_type != DocumentType.PDF else "PDF"]
         if self.page_count:
             parts.append(
                 ngettext("%(count)d page", "%(count)d pages", self.page_count) % {"count": self.page_count}
             )
-        parts.append(filesizeformat(self.size).replace("\xa0", " "))
+        parts.append(self.size_text)
         return ", ".join(parts)
+
+    @property
+    def size_text(self):
+        """The file's size as the site writes it: "3.1 MB", "870 KB"."""
+        from django.template.defaultfilters import filesizeformat
+
+        return filesizeformat(self.size).replace("\xa0", " ")
 
 
 class SlideDeckQuerySet(models.QuerySet):

@@ -13,10 +13,9 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -27,6 +26,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
 
 from .concurrency import EditGuard, edited_row_keys, guarded, lock_rows, locked
+from .formats import range_format
 from .images import image_size, rendition_name
 from .models import ALT_TEXT_PLACEHOLDER, MarkdownImage, OldUrl, Page, SiteSettings
 from .publishing import Status
@@ -67,8 +67,57 @@ FORMFIELD_OVERRIDES = {
 
 
 def admin_moment(value):
-    """A moment in change lists: "03 Dec 2026 14:30", with the month and order of the active language."""
-    return date_format(value, pgettext("date format (as Django's date filter)", "d M Y H:i"))
+    """A moment as the admin shows it everywhere: "27 Nov 2026, 17:52" (the active language's
+    ABBR_DATETIME_FORMAT, spp_site/formats), in the zone `value` carries: pass
+    `timezone.localtime(value)` for the active zone."""
+    if value is None:
+        return "—"
+    return dateformat.format(value, range_format("ABBR_DATETIME_FORMAT"))
+
+
+def admin_day(value):
+    """A day as the admin shows it: "27 Nov 2026" (ABBR_DATE_FORMAT)."""
+    return "—" if value is None else dateformat.format(value, range_format("ABBR_DATE_FORMAT"))
+
+
+def _date_column(field):
+    @admin.display(description=field.verbose_name, ordering=field.name)
+    def column(obj):
+        value = getattr(obj, field.name)
+        if isinstance(field, models.DateTimeField):
+            return admin_moment(value and timezone.localtime(value))
+        return admin_day(value)
+
+    column.__name__ = field.name  # the column's CSS class, as for the field itself
+    return column
+
+
+def moment_display(model, name):
+    """A read-only field showing the moment in `model`'s field `name` as `admin_moment` does
+    (Django's would use the long DATETIME_FORMAT): `uploaded = moment_display(Deck, "uploaded_at")`."""
+    field = model._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def display(model_admin, obj):
+        value = getattr(obj, name, None)
+        return admin_moment(value and timezone.localtime(value))
+
+    return display
+
+
+class AdminDatesMixin:
+    """Date and time columns of change lists as the admin writes moments ("27 Nov 2026, 17:52")
+    instead of Django's long DATETIME_FORMAT. (Read-only fields use `admin_moment` themselves.)"""
+
+    def get_list_display(self, request):
+        columns = []
+        for name in super().get_list_display(request):
+            try:
+                field = self.model._meta.get_field(name) if isinstance(name, str) else None
+            except FieldDoesNotExist:
+                field = None
+            columns.append(_date_column(field) if isinstance(field, models.DateField) else name)
+        return columns
 
 
 def thumbnail(field_file, alt="", size=64):
@@ -133,9 +182,7 @@ def item_state(obj) -> str:
     if status == Status.DRAFT:
         return gettext("draft, not public")
     if getattr(obj, "is_scheduled", False):
-        return gettext("scheduled for %(when)s, not public yet") % {
-            "when": admin_moment(timezone.localtime(obj.publish_at))
-        }
+        return gettext("scheduled for %(when)s, not public yet") % {"when": admin_moment(obj.publish_at)}
     return gettext("public, %(status)s") % {"status": obj.get_status_display().lower()}
 
 
@@ -226,7 +273,7 @@ class SafeQueryMixin:
             raise IncorrectLookupParameters(exc) from exc
 
 
-class ContentAdmin(SafeQueryMixin, SimpleHistoryAdmin):
+class ContentAdmin(AdminDatesMixin, SafeQueryMixin, SimpleHistoryAdmin):
     """Base for every content admin: Markdown with live preview, time-zone-labelled datetimes,
     the change history (who, when, what) with restore, and no lost updates: a save from a form
     opened before someone else saved the item is refused with what they changed
@@ -395,11 +442,13 @@ class PublishableAdmin(ContentAdmin):
 
 
 @admin.register(OldUrl)
-class OldUrlAdmin(SafeQueryMixin, admin.ModelAdmin):
+class OldUrlAdmin(AdminDatesMixin, SafeQueryMixin, admin.ModelAdmin):
     list_display = ["path", "target_link", "content_type", "created_at"]
     list_filter = ["content_type"]
     search_fields = ["path"]
-    readonly_fields = ["path", "content_type", "object_id", "created_at"]
+    readonly_fields = ["path", "content_type", "object_id", "created"]
+    fields = readonly_fields
+    created = moment_display(OldUrl, "created_at")
 
     @admin.display(description=_("redirects to"))
     def target_link(self, obj):
@@ -414,11 +463,14 @@ class OldUrlAdmin(SafeQueryMixin, admin.ModelAdmin):
 
 
 @admin.register(MarkdownImage)
-class MarkdownImageAdmin(SafeQueryMixin, admin.ModelAdmin):
+class MarkdownImageAdmin(AdminDatesMixin, SafeQueryMixin, admin.ModelAdmin):
     list_display = ["preview", "original_filename", "uploaded_by", "uploaded_at", "markdown_code"]
-    readonly_fields = ["preview", "original_filename", "uploaded_by", "uploaded_at", "markdown_code"]
+    readonly_fields = ["preview", "original_filename", "uploaded_by", "uploaded", "markdown_code"]
+    fields = readonly_fields
     search_fields = ["original_filename"]
     date_hierarchy = "uploaded_at"
+
+    uploaded = moment_display(MarkdownImage, "uploaded_at")
 
     @admin.display(description=_("image"))
     def preview(self, obj):
@@ -482,7 +534,7 @@ class SiteSettingsAdmin(ContentAdmin):
 
 
 @admin.register(AccessAttempt)
-class SignInLockoutAdmin(SafeQueryMixin, admin.ModelAdmin):
+class SignInLockoutAdmin(AdminDatesMixin, SafeQueryMixin, admin.ModelAdmin):
     """django-axes' record of failed sign-ins, as a list of who is locked out now: the rows of the
     last cool-off period, each with the failures of its username and of its IP address in that
     time (a lock-out counts either). Unlocking deletes the rows (README "Signing in")."""

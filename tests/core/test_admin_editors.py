@@ -7,11 +7,12 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib import admin
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 
 from events.models import Event
+from spp_site.admin import admin_moment
 from spp_site.publishing import Status
 from tests.core.factories import PageFactory
 from tests.events.factories import EventFactory
@@ -191,3 +192,48 @@ def test_every_help_text_reads_as_written(client, superuser, demo_site):
                 assert not re.search(r"//|''|“”|<\w+>", html.unescape(text)), (url, text)
                 checked += 1
     assert checked > 50
+
+
+# --- dates and sizes -------------------------------------------------------------------------------
+
+MOMENT = datetime.datetime(2026, 11, 27, 17, 52, tzinfo=datetime.UTC)  # 18:52 in Berlin
+
+
+def test_list_columns_show_moments_as_the_site_writes_them(client, editor):
+    from tests.news.factories import NewsItemFactory
+
+    NewsItemFactory(title="Moment news", publish_at=MOMENT)
+    client.force_login(editor)
+    page = client.get("/admin/news/newsitem/").content.decode()
+    assert "27 Nov 2026, 18:52" in page
+    assert "27 November 2026, 18:52" not in page  # not Django's long DATETIME_FORMAT
+
+
+def test_german_editors_see_the_german_format():
+    with translation.override("de"):
+        assert admin_moment(timezone.localtime(MOMENT)) == "27. Nov 2026, 18:52"
+    with translation.override("en"):
+        assert admin_moment(timezone.localtime(MOMENT)) == "27 Nov 2026, 18:52"
+
+
+def test_read_only_moments_and_sizes_of_a_deck(client, editor):
+    from tests.events.factories import make_deck
+
+    deck = make_deck()
+    deck.uploaded_at = MOMENT
+    deck.save()
+    client.force_login(editor)
+    page = client.get(f"/admin/events/slidedeck/{deck.pk}/change/").content.decode()
+    assert "27 Nov 2026, 18:52" in page
+    assert re.search(r"\d+(\.\d)? KB", page)
+    assert f">{deck.size}<" not in page  # no raw byte counts
+
+
+def test_history_shows_moments_and_no_empty_change_reason(client, editor):
+    page_item = PageFactory(title="History page")
+    client.force_login(editor)
+    page = client.get(f"/admin/spp_site/page/{page_item.pk}/history/").content.decode()
+    assert "Change reason" not in page
+    moment = timezone.localtime(page_item.history.first().history_date)
+    assert f"{moment:%-d %b %Y, %H:%M}" in page
+    assert 'style="' not in page
