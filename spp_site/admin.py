@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import TO_FIELD_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import OuterRef, Subquery, Sum
@@ -14,7 +15,9 @@ from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
@@ -405,6 +408,28 @@ class PublishableAdmin(ContentAdmin):
             )
         return format_html('<span class="spp-state spp-live">{}</span>', obj.get_status_display())
 
+    def response_add(self, request, obj, post_url_continue=None):
+        request.spp_saved_item = obj
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        request.spp_saved_item = obj
+        return super().response_change(request, obj)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """The admin's "… was changed successfully" after saving a scheduled item says when it
+        goes public instead (it is not public yet)."""
+        obj = getattr(request, "spp_saved_item", None)
+        if level == messages.SUCCESS and obj is not None and obj.is_scheduled:
+            when = timezone.localtime(obj.publish_at)
+            message = format_html(
+                gettext("Scheduled for {when}: the {name} “{obj}” is saved and goes public then."),
+                when=f"{admin_moment(when)} {date_format(when, 'T')}",
+                name=obj._meta.verbose_name,
+                obj=obj,
+            )
+        return super().message_user(request, message, level, *args, **kwargs)
+
     # The actions change status and publication time of the rows as stored when they run, locked
     # (an editor's concurrent save waits), so they overwrite nothing else; save() each, so history,
     # URL tracking and open forms (which then report a conflict) see the change.
@@ -441,10 +466,22 @@ class PublishableAdmin(ContentAdmin):
         )
 
 
+class ContentKindFilter(admin.RelatedOnlyFieldListFilter):
+    """The kinds of content that have old addresses ("Event", "Page"), not every model Django
+    knows ("Auth | permission")."""
+
+    def field_choices(self, field, request, model_admin):
+        kinds = ContentType.objects.filter(pk__in=model_admin.get_queryset(request).values("content_type"))
+        choices = [
+            (kind.pk, capfirst(kind.model_class()._meta.verbose_name)) for kind in kinds if kind.model_class()
+        ]
+        return sorted(choices, key=lambda choice: str(choice[1]))
+
+
 @admin.register(OldUrl)
 class OldUrlAdmin(AdminDatesMixin, SafeQueryMixin, admin.ModelAdmin):
     list_display = ["path", "target_link", "content_type", "created_at"]
-    list_filter = ["content_type"]
+    list_filter = [("content_type", ContentKindFilter)]
     search_fields = ["path"]
     readonly_fields = ["path", "content_type", "object_id", "created"]
     fields = readonly_fields
@@ -506,6 +543,7 @@ class PageAdmin(PublishableAdmin):
     list_filter = ["status", "show_in_menu", "show_in_footer"]
     search_fields = ["title", "body", "title_de", "body_de"]
     prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = None  # a handful of pages: a drill-down by publication date only puzzles
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         GERMAN_VERSION_FIELDSET,

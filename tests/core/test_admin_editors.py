@@ -237,3 +237,95 @@ def test_history_shows_moments_and_no_empty_change_reason(client, editor):
     moment = timezone.localtime(page_item.history.first().history_date)
     assert f"{moment:%-d %b %Y, %H:%M}" in page
     assert 'style="' not in page
+
+
+# --- wording and small stumbles --------------------------------------------------------------------
+
+
+def test_old_addresses_are_filtered_by_the_site_s_own_kinds_of_content(client, editor):
+    for item in (PageFactory(slug="before"), EventFactory(slug="event-before")):
+        item.slug = f"{item.slug}-after"
+        item.save()
+    client.force_login(editor)
+    html_page = client.get("/admin/spp_site/oldurl/").content.decode()
+    filters = html_page[html_page.index('id="changelist-filter"') :]
+    assert ">Page</a>" in filters and ">Event</a>" in filters
+    assert "permission" not in filters.lower() and " | " not in filters
+
+
+def test_pages_have_no_date_drill_down(client, editor):
+    PageFactory()
+    client.force_login(editor)
+    assert 'class="toplinks"' not in client.get("/admin/spp_site/page/").content.decode()
+    assert 'class="toplinks"' in client.get("/admin/news/newsitem/").content.decode()
+
+
+def test_saving_a_scheduled_item_says_when_it_goes_public(client, editor):
+    later = timezone.localtime(timezone.now() + datetime.timedelta(days=3))
+    item = PageFactory(title="Later page", publish_at=later)
+    client.force_login(editor)
+    url = f"/admin/spp_site/page/{item.pk}/change/"
+    data = form_fields(client.get(url).content.decode(), "page_form")
+    response = client.post(url, data, follow=True)
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert f"Scheduled for {admin_moment(later)}" in text and "Later page" in text
+    assert "changed successfully" not in text
+
+
+def test_saving_a_public_item_keeps_django_s_message(client, editor):
+    item = PageFactory(title="Now page")
+    client.force_login(editor)
+    url = f"/admin/spp_site/page/{item.pk}/change/"
+    data = form_fields(client.get(url).content.decode(), "page_form")
+    response = client.post(url, data, follow=True)
+    assert "changed successfully" in " ".join(str(m) for m in response.context["messages"])
+
+
+def test_the_preview_banner_leads_back_to_editing(client, editor):
+    item = PageFactory(slug="draft-page", status=Status.DRAFT)
+    client.force_login(editor)
+    page = client.get("/draft-page/").content.decode()
+    assert f'href="/admin/spp_site/page/{item.pk}/change/">Back to editing</a>' in page
+
+
+@pytest.mark.parametrize("url", ["/admin/auth/user/", "/admin/spp_site/sitesettings/"])
+def test_a_refused_admin_page_is_the_branded_403(client, editor, url):
+    client.force_login(editor)
+    response = client.get(url)
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "You don’t have permission for this; ask a site administrator." in page or (
+        "You don't have permission for this; ask a site administrator." in html.unescape(page)
+    )
+    assert 'href="/admin/"' in page  # back to the dashboard
+    assert "<main" in page  # the site's layout
+
+
+def test_the_403_page_renders_for_visitors_too(client):
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+    from django.views.defaults import permission_denied
+
+    request = RequestFactory().get("/somewhere/")
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    response = permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    assert "ask a site administrator" in html.unescape(response.content.decode())
+
+
+def test_speaker_search_ranks_name_matches_first(client, editor):
+    from tests.programs.factories import InstitutionFactory, PersonFactory
+
+    weber_institute = InstitutionFactory(name="Weber Institute")
+    for n in range(3):
+        PersonFactory(first_name="Anna", last_name=f"Abel{n}", affiliation=weber_institute)
+    PersonFactory(first_name="Max", last_name="Weber")
+    client.force_login(editor)
+    response = client.get(
+        "/admin/autocomplete/",
+        {"term": "Weber", "app_label": "events", "model_name": "agendaitem", "field_name": "speakers"},
+    )
+    results = [row["text"] for row in response.json()["results"]]
+    assert len(results) == 4 and "Weber" in results[0] and "Max" in results[0]
