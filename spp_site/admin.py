@@ -44,6 +44,10 @@ class ZonedSplitDateTime(AdminSplitDateTime):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["zone"] = timezone.get_current_timezone_name()
+        # Each input named for assistive technology (the field's own label names the pair).
+        date, time = context["widget"]["subwidgets"]
+        date["attrs"].setdefault("aria-label", str(context["date_label"]).rstrip(":"))
+        time["attrs"].setdefault("aria-label", str(context["time_label"]).rstrip(":"))
         return context
 
 
