@@ -13,7 +13,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from spp_site.admin import ContentAdmin, ContentInlineMixin, PublishableAdmin, admin_moment, thumbnail
+from spp_site.admin import (
+    ContentAdmin,
+    ContentInlineMixin,
+    PublishableAdmin,
+    admin_moment,
+    moment_display,
+    thumbnail,
+)
 
 from .forms import BulkUploadForm, SlideDeckForm
 from .models import TIMEZONE_CHOICES, AgendaItem, Event, SlideDeck, SlideDeckVersion, site_timezone
@@ -235,12 +242,18 @@ class VersionInline(admin.TabularInline):
         "original_filename",
         "file_type",
         "page_count",
-        "size",
-        "uploaded_at",
-        "replaced_at",
+        "size_text",
+        "uploaded",
+        "replaced",
         "download",
     ]
     readonly_fields = fields
+    uploaded = moment_display(SlideDeckVersion, "uploaded_at")
+    replaced = moment_display(SlideDeckVersion, "replaced_at")
+
+    @admin.display(description=_("size"))
+    def size_text(self, obj):
+        return obj.size_text
 
     @admin.display(description=_("file"))
     def download(self, obj):
@@ -272,15 +285,17 @@ class SlideDeckAdmin(ContentAdmin):
     autocomplete_fields = ["event", "speakers"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [VersionInline]
-    readonly_fields = ["thumb_large", "file_info", "download_count", "sha256", "uploaded_at"]
+    readonly_fields = ["thumb_large", "file_info", "download_count", "sha256", "uploaded"]
     fieldsets = [
         (None, {"fields": ["event", "agenda_item", "title", "slug", "speakers", "guest_speakers"]}),
         (
             _("File"),
-            {"fields": ["upload", "file_info", "thumb_large", "sha256", "uploaded_at", "download_count"]},
+            {"fields": ["upload", "file_info", "thumb_large", "sha256", "uploaded", "download_count"]},
         ),
         (_("Rights"), {"fields": ["licence", "language"]}),
     ]
+
+    uploaded = moment_display(SlideDeck, "uploaded_at")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -306,7 +321,7 @@ class SlideDeckAdmin(ContentAdmin):
 
     @admin.display(description=_("size"), ordering="size")
     def size_display(self, obj):
-        return obj.summary.split(", ")[-1] if obj.file else "—"
+        return obj.size_text if obj.file else "—"
 
     @admin.display(description=_("current file"))
     def file_info(self, obj):

@@ -86,7 +86,15 @@ class Event(Publishable):
 
     uuid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            "The last part of the event's web address, e.g. “annual-meeting-2027” in /events/annual-meeting-2027/. Filled in from "
+            "the title; small letters, digits and hyphens."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.WORKSHOP)
     status = models.CharField(
         _("status"),
@@ -410,15 +418,20 @@ class StoredDocument(models.Model):
     @property
     def summary(self):
         """e.g. "PDF, 24 pages, 3.1 MB"."""
-        from django.template.defaultfilters import filesizeformat
-
         parts = [str(DocumentType(self.file_type).label) if self.file_type != DocumentType.PDF else "PDF"]
         if self.page_count:
             parts.append(
                 ngettext("%(count)d page", "%(count)d pages", self.page_count) % {"count": self.page_count}
             )
-        parts.append(filesizeformat(self.size).replace("\xa0", " "))
+        parts.append(self.size_text)
         return ", ".join(parts)
+
+    @property
+    def size_text(self):
+        """The file's size as the site writes it: "3.1 MB", "870 KB"."""
+        from django.template.defaultfilters import filesizeformat
+
+        return filesizeformat(self.size).replace("\xa0", " ")
 
 
 class SlideDeckQuerySet(models.QuerySet):
@@ -452,7 +465,13 @@ class SlideDeck(GuestSpeakers, StoredDocument):
     )
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(
-        _("slug"), max_length=120, unique=True, help_text=_("The deck's address: /slides/<slug>/.")
+        _("web address"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            "The last part of the slides' web address, e.g. “optimal-transport” in /slides/optimal-transport/. Filled in from "
+            "the title; small letters, digits and hyphens."
+        ),
     )
     speakers = models.ManyToManyField(
         "programs.Person", blank=True, related_name="slide_decks", verbose_name=_("speakers")

@@ -57,7 +57,15 @@ class NewsItem(Publishable):
 
     uuid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            "The last part of the news item's web address, e.g. “new-members” in /news/2026/new-members/. Filled in from "
+            "the title; small letters, digits and hyphens."
+        ),
+    )
     teaser = models.TextField(
         _("teaser"),
         max_length=400,

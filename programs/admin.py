@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -148,6 +148,21 @@ class PersonAdmin(ContentAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("roles")
+
+    def get_search_results(self, request, queryset, search_term):
+        """People whose name matches every word come first (speaker autocompletes: "Weber" finds
+        Dr. Weber before the people of the Weber Institute), then by name."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        words = search_term.split()
+        if words:
+            by_name = Q()
+            for word in words:
+                by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            rank = Case(When(by_name, then=Value(0)), default=Value(1), output_field=IntegerField())
+            queryset = queryset.annotate(name_rank=rank).order_by(
+                "name_rank", "last_name", "first_name", "pk"
+            )
+        return queryset, may_have_duplicates
 
     @admin.display(description=_("photo"))
     def photo_preview(self, obj):

@@ -24,7 +24,15 @@ class ResearchPerspective(models.Model):
     title = models.CharField(
         _("title"), max_length=200, help_text=_("For example “Statistical perspective”.")
     )
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "The last part of the perspective's web address, e.g. “statistical-perspective” in /research/statistical-perspective/. Filled in from "
+            "the title; small letters, digits and hyphens."
+        ),
+    )
     summary = models.CharField(
         _("summary"), max_length=300, help_text=_("One line, shown on the home page and in lists.")
     )
@@ -104,7 +112,15 @@ class Institution(models.Model):
     short_name = models.CharField(
         _("short name"), max_length=40, blank=True, help_text=_("For example “LMU Munich”.")
     )
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "Names the institution in the project list's filter, e.g. “lmu-munich” in "
+            "/projects/?institution=lmu-munich. Filled in from the name; small letters, digits and hyphens."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.UNIVERSITY)
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100, default="Germany")
@@ -194,7 +210,15 @@ class Person(models.Model):
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            "The last part of the person's web address, e.g. “ada-lovelace” in /people/ada-lovelace/. Filled in from "
+            "the name; small letters, digits and hyphens."
+        ),
+    )
     affiliation = models.ForeignKey(
         Institution,
         on_delete=models.SET_NULL,
@@ -214,7 +238,9 @@ class Person(models.Model):
         _("photo description"),
         max_length=200,
         blank=True,
-        help_text=_("Alternative text for the photo. Leave empty to use “Portrait of <name>”."),
+        help_text=_(
+            "Alternative text for the photo. Leave empty to use “Portrait of” and the person's name."
+        ),
     )
     orcid = OrcidField(
         _("ORCID iD"),
@@ -319,7 +345,15 @@ class ProjectQuerySet(models.QuerySet):
 class Project(models.Model):
     title = models.CharField(_("title"), max_length=300)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            "The last part of the project's web address, e.g. “optimal-transport” in /projects/optimal-transport/. Filled in from "
+            "the title; small letters, digits and hyphens."
+        ),
+    )
     perspectives = models.ManyToManyField(
         ResearchPerspective, related_name="projects", verbose_name=_("research perspectives")
     )
@@ -426,7 +460,15 @@ class CallQuerySet(PublishableQuerySet):
 
 class Call(GermanVersion, Publishable):
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            "The last part of the call's web address, e.g. “second-phase” in /apply/second-phase/. Filled in from "
+            "the title; small letters, digits and hyphens."
+        ),
+    )
     phase = models.ForeignKey(
         FundingPhase,
         on_delete=models.SET_NULL,

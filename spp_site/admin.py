@@ -10,16 +10,18 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import OuterRef, Subquery, Sum
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -31,6 +33,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .alt_text import item_problems, with_alt_text_check
 from .concurrency import EditGuard, edited_row_keys, guarded, lock_rows, locked
+from .formats import range_format
 from .images import image_size, rendition_name
 from .invitations import RoleFormMixin
 from .markdown import render_markdown
@@ -47,6 +50,10 @@ class ZonedSplitDateTime(AdminSplitDateTime):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["zone"] = timezone.get_current_timezone_name()
+        # Each input named for assistive technology (the field's own label names the pair).
+        date, time = context["widget"]["subwidgets"]
+        date["attrs"].setdefault("aria-label", str(context["date_label"]).rstrip(":"))
+        time["attrs"].setdefault("aria-label", str(context["time_label"]).rstrip(":"))
         return context
 
 
@@ -106,8 +113,57 @@ FORMFIELD_OVERRIDES = {
 
 
 def admin_moment(value):
-    """A moment in change lists: "03 Dec 2026 14:30", with the month and order of the active language."""
-    return date_format(value, pgettext("date format (as Django's date filter)", "d M Y H:i"))
+    """A moment as the admin shows it everywhere: "27 Nov 2026, 17:52" (the active language's
+    ABBR_DATETIME_FORMAT, spp_site/formats), in the zone `value` carries: pass
+    `timezone.localtime(value)` for the active zone."""
+    if value is None:
+        return "—"
+    return dateformat.format(value, range_format("ABBR_DATETIME_FORMAT"))
+
+
+def admin_day(value):
+    """A day as the admin shows it: "27 Nov 2026" (ABBR_DATE_FORMAT)."""
+    return "—" if value is None else dateformat.format(value, range_format("ABBR_DATE_FORMAT"))
+
+
+def _date_column(field):
+    @admin.display(description=field.verbose_name, ordering=field.name)
+    def column(obj):
+        value = getattr(obj, field.name)
+        if isinstance(field, models.DateTimeField):
+            return admin_moment(value and timezone.localtime(value))
+        return admin_day(value)
+
+    column.__name__ = field.name  # the column's CSS class, as for the field itself
+    return column
+
+
+def moment_display(model, name):
+    """A read-only field showing the moment in `model`'s field `name` as `admin_moment` does
+    (Django's would use the long DATETIME_FORMAT): `uploaded = moment_display(Deck, "uploaded_at")`."""
+    field = model._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def display(model_admin, obj):
+        value = getattr(obj, name, None)
+        return admin_moment(value and timezone.localtime(value))
+
+    return display
+
+
+class AdminDatesMixin:
+    """Date and time columns of change lists as the admin writes moments ("27 Nov 2026, 17:52")
+    instead of Django's long DATETIME_FORMAT. (Read-only fields use `admin_moment` themselves.)"""
+
+    def get_list_display(self, request):
+        columns = []
+        for name in super().get_list_display(request):
+            try:
+                field = self.model._meta.get_field(name) if isinstance(name, str) else None
+            except FieldDoesNotExist:
+                field = None
+            columns.append(_date_column(field) if isinstance(field, models.DateField) else name)
+        return columns
 
 
 def thumbnail(field_file, alt="", size=64):
@@ -145,6 +201,107 @@ def _usable_initial(model, name, value) -> bool:
     return field.related_model._default_manager.filter(**{f"{target.attname}__in": keys}).count() == len(keys)
 
 
+SLUG_FIELD = "slug"
+
+
+def _slug_scope(model) -> tuple[str, ...] | None:
+    """The fields a model's slug is unique together with: () when unique over the whole model,
+    None when not unique at all."""
+    field = model._meta.get_field(SLUG_FIELD)
+    if field.unique:
+        return ()
+    opts = model._meta
+    for fields in [*opts.unique_together, *(c.fields for c in opts.total_unique_constraints)]:
+        if SLUG_FIELD in fields:
+            return tuple(name for name in fields if name != SLUG_FIELD)
+    for name in (field.unique_for_date, field.unique_for_month, field.unique_for_year):
+        if name:
+            return (name,)  # approximated by the whole date; Django's own check adds its error too
+    return None
+
+
+def item_state(obj) -> str:
+    """An item's visibility in words, for editors: "draft, not public", "scheduled for …"."""
+    status = getattr(obj, "status", None)
+    if status is None:
+        return ""
+    if status == Status.DRAFT:
+        return gettext("draft, not public")
+    if getattr(obj, "is_scheduled", False):
+        return gettext("scheduled for %(when)s, not public yet") % {"when": admin_moment(obj.publish_at)}
+    return gettext("public, %(status)s") % {"status": obj.get_status_display().lower()}
+
+
+def free_slug(queryset, slug: str, max_length: int) -> str:
+    """The first of `slug-2`, `slug-3`, … that no row of `queryset` uses."""
+    number = 2
+    while True:
+        suffix = f"-{number}"
+        candidate = slug[: max_length - len(suffix)].rstrip("-") + suffix
+        if not queryset.filter(**{SLUG_FIELD: candidate}).exists():
+            return candidate
+        number += 1
+
+
+class SlugConflictFormMixin:
+    """A web address (slug) that is taken is refused as a form error that names the item holding
+    it (linked to its admin page, with its state: "draft, not public") and proposes a free one;
+    the form comes back as the editor filled it in. Used by every admin form with a slug
+    (`with_slug_check`); Django's own "already exists" check then skips the field."""
+
+    def clean(self):
+        cleaned = super().clean()
+        slug = cleaned.get(SLUG_FIELD)
+        model = self._meta.model
+        scope = _slug_scope(model)
+        if not slug or SLUG_FIELD not in self.fields or scope is None:
+            return cleaned
+        others = model._default_manager.all()
+        for name in scope:
+            value = cleaned[name] if name in cleaned else getattr(self.instance, name, None)
+            others = others.filter(**{name: value})
+        if self.instance.pk is not None:
+            others = others.exclude(pk=self.instance.pk)
+        holder = others.filter(**{SLUG_FIELD: slug}).first()
+        if holder is not None:
+            max_length = model._meta.get_field(SLUG_FIELD).max_length or 50
+            self.add_error(SLUG_FIELD, slug_conflict_error(holder, slug, free_slug(others, slug, max_length)))
+        return cleaned
+
+
+def slug_conflict_error(holder, slug, alternative) -> ValidationError:
+    opts = holder._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[holder.pk])
+    item = format_html('<a href="{}">{}</a>', url, holder)
+    state = item_state(holder)
+    what = f"{opts.verbose_name}, {state}" if state else str(opts.verbose_name)
+    message = format_html(
+        gettext(
+            "The address “{slug}” is already used by {item} ({what}). Choose another one, for "
+            "example “{alternative}”, which is free."
+        ),
+        slug=slug,
+        item=item,
+        what=what,
+        alternative=alternative,
+    )
+    return ValidationError(message, code="unique")
+
+
+def with_slug_check(form_class):
+    """`form_class` with SlugConflictFormMixin, when its model has a unique slug."""
+    model = form_class._meta.model
+    if model is None or issubclass(form_class, SlugConflictFormMixin):
+        return form_class
+    try:
+        model._meta.get_field(SLUG_FIELD)
+    except FieldDoesNotExist:
+        return form_class
+    return type(
+        form_class.__name__, (SlugConflictFormMixin, form_class), {"__module__": form_class.__module__}
+    )
+
+
 class SafeQueryMixin:
     """Odd query strings in the admin get an empty form field or the admin's own "invalid
     lookup" notice, never a 500: add-form values for relations that name no row are dropped, and
@@ -162,7 +319,7 @@ class SafeQueryMixin:
             raise IncorrectLookupParameters(exc) from exc
 
 
-class ContentAdmin(SafeQueryMixin, SimpleHistoryAdmin):
+class ContentAdmin(AdminDatesMixin, SafeQueryMixin, SimpleHistoryAdmin):
     """Base for every content admin: Markdown with live preview, time-zone-labelled datetimes,
     the change history (who, when, what) with restore, and no lost updates: a save from a form
     opened before someone else saved the item is refused with what they changed
@@ -175,7 +332,7 @@ class ContentAdmin(SafeQueryMixin, SimpleHistoryAdmin):
         css = {"all": ["admin/spp-admin.css"]}  # the conflict list, on forms without Markdown too
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = with_alt_text_check(super().get_form(request, obj, change, **kwargs))
+        form = with_slug_check(with_alt_text_check(super().get_form(request, obj, change, **kwargs)))
         if obj is None or obj.pk is None:
             return form  # a new item: nobody else can have saved it
         return guarded(form, EditGuard(self, request, whole_item=True))
@@ -184,6 +341,19 @@ class ContentAdmin(SafeQueryMixin, SimpleHistoryAdmin):
         return guarded(
             super().get_changelist_form(request, **kwargs), EditGuard(self, request, whole_item=False)
         )
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        """A folded inline ("collapse") is shown open when it holds rows (saved ones, or new ones
+        the editor filled in before a refused save) or errors: talks must not seem lost."""
+        inline_admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_admin_formset in inline_admin_formsets:
+            if "collapse" in inline_admin_formset.classes.split() and _holds_rows(
+                inline_admin_formset.formset
+            ):
+                inline_admin_formset.classes = " ".join(
+                    name for name in inline_admin_formset.classes.split() if name != "collapse"
+                )
+        return inline_admin_formsets
 
     def _transaction(self):
         return transaction.atomic(using=router.db_for_write(self.model))
@@ -228,6 +398,14 @@ class ContentAdmin(SafeQueryMixin, SimpleHistoryAdmin):
             cl.result_list = [rows[key] for key in keys]
 
 
+def _holds_rows(formset) -> bool:
+    if formset.initial_form_count():
+        return True
+    return formset.is_bound and (
+        any(form.has_changed() for form in formset.forms) or formset.total_error_count() > 0
+    )
+
+
 class ContentInlineFormSet(BaseInlineFormSet):
     """A row someone else deleted while the editor was editing counts as deleted in the
     editor's form (Django refuses such a form with an error on the row's hidden id, which the
@@ -245,7 +423,7 @@ class ContentInlineMixin:
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form = with_alt_text_check(formset.form)  # a new class for every call
+        formset.form = with_slug_check(with_alt_text_check(formset.form))  # new classes for every call
         return formset
 
 
@@ -272,6 +450,28 @@ class PublishableAdmin(ContentAdmin):
                 gettext("Scheduled · %(when)s") % {"when": when},
             )
         return format_html('<span class="spp-state spp-live">{}</span>', obj.get_status_display())
+
+    def response_add(self, request, obj, post_url_continue=None):
+        request.spp_saved_item = obj
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        request.spp_saved_item = obj
+        return super().response_change(request, obj)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """The admin's "… was changed successfully" after saving a scheduled item says when it
+        goes public instead (it is not public yet)."""
+        obj = getattr(request, "spp_saved_item", None)
+        if level == messages.SUCCESS and obj is not None and obj.is_scheduled:
+            when = timezone.localtime(obj.publish_at)
+            message = format_html(
+                gettext("Scheduled for {when}: the {name} “{obj}” is saved and goes public then."),
+                when=f"{admin_moment(when)} {date_format(when, 'T')}",
+                name=obj._meta.verbose_name,
+                obj=obj,
+            )
+        return super().message_user(request, message, level, *args, **kwargs)
 
     # The actions change status and publication time of the rows as stored when they run, locked
     # (an editor's concurrent save waits), so they overwrite nothing else; save() each, so history,
@@ -325,12 +525,26 @@ class PublishableAdmin(ContentAdmin):
         )
 
 
+class ContentKindFilter(admin.RelatedOnlyFieldListFilter):
+    """The kinds of content that have old addresses ("Event", "Page"), not every model Django
+    knows ("Auth | permission")."""
+
+    def field_choices(self, field, request, model_admin):
+        kinds = ContentType.objects.filter(pk__in=model_admin.get_queryset(request).values("content_type"))
+        choices = [
+            (kind.pk, capfirst(kind.model_class()._meta.verbose_name)) for kind in kinds if kind.model_class()
+        ]
+        return sorted(choices, key=lambda choice: str(choice[1]))
+
+
 @admin.register(OldUrl)
-class OldUrlAdmin(SafeQueryMixin, admin.ModelAdmin):
+class OldUrlAdmin(AdminDatesMixin, SafeQueryMixin, admin.ModelAdmin):
     list_display = ["path", "target_link", "content_type", "created_at"]
-    list_filter = ["content_type"]
+    list_filter = [("content_type", ContentKindFilter)]
     search_fields = ["path"]
-    readonly_fields = ["path", "content_type", "object_id", "created_at"]
+    readonly_fields = ["path", "content_type", "object_id", "created"]
+    fields = readonly_fields
+    created = moment_display(OldUrl, "created_at")
 
     @admin.display(description=_("redirects to"))
     def target_link(self, obj):
@@ -345,11 +559,14 @@ class OldUrlAdmin(SafeQueryMixin, admin.ModelAdmin):
 
 
 @admin.register(MarkdownImage)
-class MarkdownImageAdmin(SafeQueryMixin, admin.ModelAdmin):
+class MarkdownImageAdmin(AdminDatesMixin, SafeQueryMixin, admin.ModelAdmin):
     list_display = ["preview", "original_filename", "uploaded_by", "uploaded_at", "markdown_code"]
-    readonly_fields = ["preview", "original_filename", "uploaded_by", "uploaded_at", "markdown_code"]
+    readonly_fields = ["preview", "original_filename", "uploaded_by", "uploaded", "markdown_code"]
+    fields = readonly_fields
     search_fields = ["original_filename"]
     date_hierarchy = "uploaded_at"
+
+    uploaded = moment_display(MarkdownImage, "uploaded_at")
 
     @admin.display(description=_("image"))
     def preview(self, obj):
@@ -385,6 +602,7 @@ class PageAdmin(PublishableAdmin):
     list_filter = ["status", "show_in_menu", "show_in_footer"]
     search_fields = ["title", "body", "title_de", "body_de"]
     prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = None  # a handful of pages: a drill-down by publication date only puzzles
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         GERMAN_VERSION_FIELDSET,
@@ -413,7 +631,7 @@ class SiteSettingsAdmin(ContentAdmin):
 
 
 @admin.register(AccessAttempt)
-class SignInLockoutAdmin(SafeQueryMixin, admin.ModelAdmin):
+class SignInLockoutAdmin(AdminDatesMixin, SafeQueryMixin, admin.ModelAdmin):
     """django-axes' record of failed sign-ins, as a list of who is locked out now: the rows of the
     last cool-off period, each with the failures of its username and of its IP address in that
     time (a lock-out counts either). Unlocking deletes the rows (README "Signing in")."""

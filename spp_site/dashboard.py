@@ -4,25 +4,25 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from events.models import Event
 from news.models import NewsItem
 from programs.models import Call
 
+from .admin import admin_day, admin_moment
 from .models import Page
 
 PUBLISHABLE_MODELS = (NewsItem, Event, Page, Call)
 
 
 def _day(value):
-    """A day as "03 Dec 2026", with the month's name and the order of the active language."""
-    return date_format(value, pgettext("date format (as Django's date filter)", "d M Y"))
+    """A day as the whole admin writes it: "3 Dec 2026" (spp_site.admin.admin_day)."""
+    return admin_day(value)
 
 
 def _moment(value):
-    """A moment as "03 Dec 2026, 14:30 CET", in the active language."""
-    return date_format(value, pgettext("date format (as Django's date filter)", "d M Y, H:i T"))
+    """A moment as the whole admin writes it, with its zone: "3 Dec 2026, 14:30 CET"."""
+    return f"{admin_moment(value)} {date_format(value, 'T')}"
 
 
 def _admin_url(obj):

@@ -132,10 +132,13 @@ class GermanVersion(models.Model):
 class Page(GermanVersion, Publishable):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
-        _("slug"),
+        _("web address"),
         max_length=100,
         unique=True,
-        help_text=_("The page's address: /<slug>/. Some words are reserved for the site."),
+        help_text=_(
+            "The last part of the page's web address, e.g. “about” in /about/. Filled in from the title; "
+            "small letters, digits and hyphens. Some words are reserved for the site."
+        ),
     )
     summary = models.CharField(
         _("summary"),

@@ -8,3 +8,5 @@ MONTH_DAY_FORMAT = "j F"
 # "30 March – 2 April 2026"; and compact lists: "18 Oct 2023".
 DAY_FORMAT = "j"
 ABBR_DATE_FORMAT = "j M Y"
+# The admin's moments, in lists, read-only fields, history and dashboard: "27 Nov 2026, 17:52".
+ABBR_DATETIME_FORMAT = "j M Y, H:i"
