@@ -170,6 +170,11 @@ class AgendaItemForm(forms.ModelForm):
             self.initial.setdefault("start_time", start.time())
             if self.instance.end:
                 self.initial.setdefault("end_time", timezone.localtime(self.instance.end).time())
+        speakers = self.fields.get("speakers")
+        widget = getattr(speakers and speakers.widget, "widget", None)
+        if self.instance.pk and hasattr(widget, "preloaded"):
+            # The admin's speakers prefetched for all rows: the chosen options without a query per row.
+            widget.preloaded = {str(person.pk): str(person) for person in self.instance.speakers.all()}
 
     def _moment(self, day, at, field):
         try:

@@ -110,7 +110,12 @@ def title_from_filename(filename: str) -> str:
     """A readable title from a file name, without underscores and version words:
     'Burger_optimal-transport v3 FINAL.pdf' -> 'Burger optimal transport'."""
     stem = PurePath(filename).stem
-    words = [word for word in re.sub(r"[_\-.()\[\]]+", " ", stem).split() if not VERSION_WORD.match(word)]
+    words = [
+        word
+        for word in re.split(r"[\s_\-]+", stem)
+        if word and not VERSION_WORD.match(word) and not re.fullmatch(r"\(\d+\)", word)
+    ]
+    words = re.sub(r"[.()\[\]]+", " ", " ".join(words)).split()
     title = " ".join(words) or "Slides"
     return title[:1].upper() + title[1:]
 

@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from events.models import Event, SlideDeck
 from tests.conftest import files_in
 from tests.events.factories import AgendaItemFactory, EventFactory, make_deck, pdf_upload
-from tests.programs.factories import PersonFactory
 from tests.events.test_uploads import png_bytes
+from tests.programs.factories import PersonFactory
+from tests.queries import queries_at_1_and_50
 
 pytestmark = pytest.mark.django_db
 
@@ -334,3 +335,106 @@ def test_admin_with_a_non_numeric_id_is_not_a_server_error(client, editor):
     client.force_login(editor)
     assert client.get("/admin/events/event/abc/change/").status_code in (302, 404)
     assert client.get("/admin/events/event/abc/upload-slides/").status_code == 404
+
+
+def test_event_change_page_costs_the_same_queries_at_1_and_50_agenda_items(client, editor):
+    event = EventFactory()
+    speakers = [PersonFactory(), PersonFactory()]
+    make_deck(event=event)  # a slide-deck row with its talk menu
+    client.force_login(editor)
+
+    def add_item(i):
+        item = AgendaItemFactory(event=event, start=event.start + datetime.timedelta(minutes=10 * i))
+        item.speakers.add(*speakers)
+
+    response, one, fifty = queries_at_1_and_50(client, f"/admin/events/event/{event.pk}/change/", add_item)
+    assert response.status_code == 200
+    assert one == fifty
+    assert response.content.decode().count(f'<option value="{speakers[0].pk}" selected>') == 50
+
+
+def agenda_post(event, rows, tz="Europe/Berlin"):
+    data = {
+        "title": event.title, "slug": event.slug, "kind": event.kind, "summary": "", "timezone": tz,
+        "start_0": "2026-10-24", "start_1": "09:00", "end_0": "2026-10-25", "end_1": "18:00",
+        "venue_name": "", "address": "", "online_url": "", "description": "", "cover_alt": "",
+        "registration_url": "", "registration_deadline_0": "", "registration_deadline_1": "",
+        "status": "published", "publish_at_0": "2026-01-01", "publish_at_1": "00:00",
+        "agenda_items-TOTAL_FORMS": str(len(rows)), "agenda_items-INITIAL_FORMS": "0",
+        "agenda_items-MIN_NUM_FORMS": "0", "agenda_items-MAX_NUM_FORMS": "1000",
+        "slide_decks-TOTAL_FORMS": "0", "slide_decks-INITIAL_FORMS": "0",
+        "slide_decks-MIN_NUM_FORMS": "0", "slide_decks-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    for i, row in enumerate(rows):
+        values = {"title": f"Item {i}", "kind": "talk", "guest_speakers": "", "abstract": "", "room": ""}
+        values |= {"day": "", "start_time": "", "end_time": "", "duration": ""} | row
+        data.update({f"agenda_items-{i}-{name}": value for name, value in values.items()})
+    return data
+
+
+def test_agenda_rows_are_day_start_and_end_or_duration_in_the_events_zone_across_dst(client, editor):
+    # 25 Oct 2026: clocks go back in Berlin at 03:00 (CEST -> CET).
+    event = EventFactory(start=datetime.datetime(2026, 10, 24, 7, 0, tzinfo=datetime.UTC))
+    client.force_login(editor)
+    rows = [
+        {"day": "2026-10-25", "start_time": "14:00", "duration": "45", "title": "Afternoon"},
+        {"day": "2026-10-24", "start_time": "10:00", "end_time": "11:30", "title": "Morning"},
+    ]
+    response = client.post(f"/admin/events/event/{event.pk}/change/", agenda_post(event, rows))
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    morning, afternoon = event.agenda_items.order_by("start")  # stored in time order
+    assert (morning.title, afternoon.title) == ("Morning", "Afternoon")
+    assert morning.start == datetime.datetime(2026, 10, 24, 8, 0, tzinfo=datetime.UTC)  # CEST, +2
+    assert morning.end == datetime.datetime(2026, 10, 24, 9, 30, tzinfo=datetime.UTC)
+    assert afternoon.start == datetime.datetime(2026, 10, 25, 13, 0, tzinfo=datetime.UTC)  # CET, +1
+    assert afternoon.end == afternoon.start + datetime.timedelta(minutes=45)
+    page = client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    assert page.index('value="Morning"') < page.index('value="Afternoon"')  # listed by time
+    assert 'name="agenda_items-0-start_time" value="10:00"' in page
+    assert "agenda.js" in page
+
+
+def test_agenda_times_of_an_event_abroad_are_in_its_zone(client, editor):
+    event = EventFactory()
+    client.force_login(editor)
+    rows = [{"day": "2026-10-24", "start_time": "10:00", "end_time": "11:00"}]
+    response = client.post(
+        f"/admin/events/event/{event.pk}/change/", agenda_post(event, rows, "America/New_York")
+    )
+    assert response.status_code == 302
+    assert event.agenda_items.get().start == datetime.datetime(2026, 10, 24, 14, 0, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        (
+            {"day": "2026-10-24", "start_time": "11:00", "end_time": "10:00"},
+            "end_time",
+            "cannot end before it starts",
+        ),
+        (
+            {"day": "2026-03-29", "start_time": "02:30"},
+            "start_time",
+            "2026-03-29 02:30:00",
+        ),  # the hour skipped
+        ({"day": "", "start_time": "10:00"}, "day", "This field is required"),
+    ],
+)
+def test_impossible_agenda_times_are_form_errors(client, editor, row, field, message):
+    event = EventFactory()
+    client.force_login(editor)
+    response = client.post(f"/admin/events/event/{event.pk}/change/", agenda_post(event, [row]))
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.errors[0]
+    assert message in str(errors[field])
+    assert not event.agenda_items.exists()
+
+
+def test_the_agenda_is_open_when_the_event_has_talks(client, editor):
+    event = EventFactory()
+    client.force_login(editor)
+    url = f"/admin/events/event/{event.pk}/change/"
+    assert client.get(url).context["inline_admin_formsets"][0].opts.classes == ["collapse"]
+    AgendaItemFactory(event=event)
+    assert client.get(url).context["inline_admin_formsets"][0].opts.classes == []
