@@ -1,8 +1,10 @@
 import datetime
+import io
 import zoneinfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from events.models import Event, SlideDeck
 from tests.conftest import files_in
@@ -438,3 +440,15 @@ def test_the_agenda_is_open_when_the_event_has_talks(client, editor):
     assert client.get(url).context["inline_admin_formsets"][0].opts.classes == ["collapse"]
     AgendaItemFactory(event=event)
     assert client.get(url).context["inline_admin_formsets"][0].opts.classes == []
+
+
+def test_files_waiting_for_confirmation_are_private_and_cleaned_up_when_abandoned(client, editor, media_root):
+    event = EventFactory()
+    client.force_login(editor)
+    client.post(f"/admin/events/event/{event.pk}/upload-slides/", {"files": [pdf_upload("talk.pdf")]})
+    (pending,) = files_in(media_root)
+    assert pending.startswith("decks/pending/")
+    client.logout()
+    assert client.get(f"/media/{pending}").status_code == 404
+    call_command("cleanup_media", "--min-age", "0", stdout=io.StringIO())  # the editor never confirmed
+    assert files_in(media_root) == []
