@@ -286,9 +286,14 @@ class EventAdmin(PublishableAdmin):
         elif request.method == "POST":
             form = BulkUploadForm(request.POST, request.FILES)
             if form.is_valid():
-                rows = self._stash_files(
-                    request, event, talks, form.cleaned_data["files"][: self.MAX_BULK_FILES], refused
-                )
+                files = form.cleaned_data["files"]
+                rows = self._stash_files(request, event, talks, files[: self.MAX_BULK_FILES], refused)
+                too_many = ngettext(
+                    "Only %(count)d file at a time; upload this one again.",
+                    "Only %(count)d files at a time; upload this one again.",
+                    self.MAX_BULK_FILES,
+                ) % {"count": self.MAX_BULK_FILES}
+                refused += [(uploaded.name, [too_many]) for uploaded in files[self.MAX_BULK_FILES :]]
                 form = BulkUploadForm()
         if refused:
             self.message_user(

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from events.admin import EventAdmin
 from events.models import Event, SlideDeck
 from tests.conftest import files_in
 from tests.events.factories import AgendaItemFactory, EventFactory, make_deck, pdf_upload
@@ -452,3 +453,15 @@ def test_files_waiting_for_confirmation_are_private_and_cleaned_up_when_abandone
     assert client.get(f"/media/{pending}").status_code == 404
     call_command("cleanup_media", "--min-age", "0", stdout=io.StringIO())  # the editor never confirmed
     assert files_in(media_root) == []
+
+
+def test_files_over_the_bulk_limit_are_refused_by_name(client, editor, media_root, monkeypatch):
+    monkeypatch.setattr(EventAdmin, "MAX_BULK_FILES", 1)
+    event = EventFactory()
+    client.force_login(editor)
+    response = client.post(
+        f"/admin/events/event/{event.pk}/upload-slides/",
+        {"files": [pdf_upload("one.pdf"), pdf_upload("two.pdf")]},
+    )
+    assert [row.pending["name"] for row in response.context["rows"]] == ["one.pdf"]
+    assert response.context["refused"] == [("two.pdf", ["Only 1 file at a time; upload this one again."])]
