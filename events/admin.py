@@ -1,11 +1,15 @@
+import time
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,9 +26,16 @@ from spp_site.admin import (
     thumbnail,
 )
 
-from .forms import BulkUploadForm, SlideDeckForm
+from .forms import AgendaItemForm, BulkUploadForm, ConfirmDeckForm, SlideDeckForm
 from .models import TIMEZONE_CHOICES, AgendaItem, Event, SlideDeck, SlideDeckVersion, site_timezone
-from .services import create_decks
+from .services import (
+    confirm_pending,
+    discard_pending,
+    fill_speakers_from_talk,
+    read_pending,
+    stash_upload,
+)
+from .uploads import inspect_document
 
 
 def _zone(name):
@@ -34,12 +45,63 @@ def _zone(name):
         return zoneinfo.ZoneInfo(site_timezone())
 
 
+class PreloadedAutocomplete(AutocompleteSelectMultiple):
+    """An autocomplete whose chosen options come from `preloaded` (pk -> label, set by the form
+    from the row's prefetched speakers) instead of one query per row; others are still looked up."""
+
+    preloaded = None
+
+    def optgroups(self, name, value, attr=None):
+        known = self.preloaded or {}
+        wanted = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not wanted <= known.keys():
+            return super().optgroups(name, value, attr)
+        options = [
+            self.create_option(name, pk, label, True, index)
+            for index, (pk, label) in enumerate((pk, known[pk]) for pk in known if pk in wanted)
+        ]
+        return [(None, options, 0)]
+
+
 class AgendaItemInline(ContentInlineMixin, admin.StackedInline):
     model = AgendaItem
+    form = AgendaItemForm
     extra = 0
-    fields = [("start", "end"), "title", ("kind", "room"), "speakers", "guest_speakers", "abstract"]
+    fields = [
+        ("day", "start_time", "end_time", "duration"),
+        "title",
+        ("kind", "room"),
+        "speakers",
+        "guest_speakers",
+        "abstract",
+    ]
     autocomplete_fields = ["speakers"]
     classes = ["collapse"]
+
+    class Media:
+        js = ["admin/agenda.js"]
+
+    def get_queryset(self, request):
+        # Speakers read once for all rows; rows in time order (after every save too).
+        return super().get_queryset(request).prefetch_related("speakers").order_by("start", "pk")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "speakers":
+            kwargs["widget"] = PreloadedAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def talk_choices(request, event_id):
+    """The talks of an event as choices, read once per request for all the slide-deck rows."""
+    cache = request.__dict__.setdefault("_spp_talk_choices", {})
+    if event_id not in cache:
+        talks = AgendaItem.objects.filter(event_id=event_id).order_by("start", "pk") if event_id else []
+        cache[event_id] = [("", "---------"), *((talk.pk, str(talk)) for talk in talks)]
+    return cache[event_id]
+
+
+def speakers_widget_attrs():
+    return {"data-speakers-url": reverse("admin:events_slidedeck_talk_speakers")}
 
 
 def report_disarmed(request, form):
@@ -85,7 +147,14 @@ class SlideDeckInline(ContentInlineMixin, admin.StackedInline):
             kwargs["queryset"] = (
                 AgendaItem.objects.filter(event_id=event_id) if event_id else AgendaItem.objects.none()
             )
+            kwargs["widget"] = forms.Select(attrs=speakers_widget_attrs())
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.choices = talk_choices(request, event_id)  # one query, not one per deck row
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    class Media:
+        js = ["admin/deck-speakers.js"]
 
 
 @admin.register(Event)
@@ -167,11 +236,21 @@ class EventAdmin(PublishableAdmin):
                 response.render()  # a TemplateResponse renders lazily: do it while the zone is active
             return response
 
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and obj.pk and obj.agenda_items.exists():
+            for inline in inlines:
+                if isinstance(inline, AgendaItemInline):
+                    inline.classes = []  # the programme is open when there is one
+        return inlines
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         for deck_form in formset.forms:
             if deck_form not in formset.deleted_forms:
                 report_disarmed(request, deck_form)
+                if formset.model is SlideDeck and deck_form.instance.pk:
+                    fill_speakers_from_talk(deck_form.instance)
 
     def get_urls(self):
         return [
@@ -183,42 +262,57 @@ class EventAdmin(PublishableAdmin):
             *super().get_urls(),
         ]
 
+    MAX_BULK_FILES = 200
+
     def bulk_upload_view(self, request, object_id):
+        """Upload many slide files at once, in two steps: the files are checked and kept aside,
+        each with a proposed talk and title (`match_talk`); the editor confirms or changes each
+        proposal, and only then are the decks created. An identical file already in a deck of the
+        event is not added twice: the editor chooses to skip it or to replace that deck."""
         event = self.get_object(request, unquote(object_id))
         if event is None:
             raise Http404(gettext("No such event."))
         if not (self.has_change_permission(request, event) and request.user.has_perm("events.add_slidedeck")):
             raise PermissionDenied
-        created, refused = [], []
-        if request.method == "POST":
+        change_url = reverse("admin:events_event_change", args=[event.pk])
+        talks = list(event.agenda_items.prefetch_related("speakers").order_by("start", "pk"))
+        created, refused, rows = [], [], []
+        form = BulkUploadForm()
+        if request.method == "POST" and ("confirm" in request.POST or "cancel" in request.POST):
+            rows, refused = self._pending_rows(request, event, talks)
+            if "cancel" in request.POST:
+                for row in rows:
+                    discard_pending(row.pending)
+                self.message_user(
+                    request, gettext("Upload cancelled; no slide deck was created."), messages.INFO
+                )
+                return HttpResponseRedirect(change_url)
+            if all(row.is_valid() for row in rows):
+                created = self._create_from_rows(request, event, rows, refused)
+                rows = []
+        elif request.method == "POST":
             form = BulkUploadForm(request.POST, request.FILES)
             if form.is_valid():
-                created, refused, disarmed = create_decks(event, form.cleaned_data["files"])
-                if created:
-                    self.message_user(
-                        request,
-                        ngettext(
-                            "%(count)d slide deck created.", "%(count)d slide decks created.", len(created)
-                        )
-                        % {"count": len(created)},
-                        messages.SUCCESS,
-                    )
-                for name, notice in disarmed:
-                    self.message_user(request, disarmed_message(name, notice), messages.WARNING)
-                if refused:
-                    self.message_user(
-                        request,
-                        ngettext(
-                            "%(count)d file refused; see below why.",
-                            "%(count)d files refused; see below why.",
-                            len(refused),
-                        )
-                        % {"count": len(refused)},
-                        messages.WARNING,
-                    )
+                files = form.cleaned_data["files"]
+                rows = self._stash_files(request, event, talks, files[: self.MAX_BULK_FILES], refused)
+                too_many = ngettext(
+                    "Only %(count)d file at a time; upload this one again.",
+                    "Only %(count)d files at a time; upload this one again.",
+                    self.MAX_BULK_FILES,
+                ) % {"count": self.MAX_BULK_FILES}
+                refused += [(uploaded.name, [too_many]) for uploaded in files[self.MAX_BULK_FILES :]]
                 form = BulkUploadForm()
-        else:
-            form = BulkUploadForm()
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d file refused; see below why.",
+                    "%(count)d files refused; see below why.",
+                    len(refused),
+                )
+                % {"count": len(refused)},
+                messages.WARNING,
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Upload slides to “%(event)s”") % {"event": event},
@@ -226,12 +320,97 @@ class EventAdmin(PublishableAdmin):
             "original": event,
             "event": event,
             "form": form,
+            "rows": rows,
             "created": created,
             "refused": refused,
             "media": self.media + form.media,
-            "change_url": reverse("admin:events_event_change", args=[event.pk]),
+            "change_url": change_url,
         }
         return TemplateResponse(request, "admin/events/event/bulk_upload.html", context)
+
+    def _stash_files(self, request, event, talks, files, refused):
+        """Check each file and keep it aside; the confirmation rows, with their proposals."""
+        rows = []
+        deadline = time.monotonic() + settings.SLIDES_INSPECT_TIMEOUT
+        for uploaded in files:
+            try:
+                inspected = inspect_document(uploaded, deadline=deadline)
+            except ValidationError as exc:
+                refused.append((uploaded.name, exc.messages))
+                continue
+            if inspected.notice:
+                self.message_user(
+                    request, disarmed_message(uploaded.name, inspected.notice), messages.WARNING
+                )
+            pending = stash_upload(event, uploaded, inspected, talks)
+            initial = {
+                "token": pending.token,
+                "talk": pending.match.talk.pk if pending.match.talk else "",
+                "action": ConfirmDeckForm.SKIP if pending.duplicate else ConfirmDeckForm.CREATE,
+            }
+            row = ConfirmDeckForm(
+                prefix=f"file-{len(rows)}", initial=initial, talks=talks, duplicate=pending.duplicate
+            )
+            row.pending, row.proposal = {"name": pending.name}, pending
+            rows.append(row)
+        return rows
+
+    def _pending_rows(self, request, event, talks):
+        """The confirmation rows sent back; files whose token is invalid or expired are refused."""
+        rows, refused = [], []
+        try:
+            count = min(int(request.POST.get("count", 0)), self.MAX_BULK_FILES)
+        except ValueError:
+            count = 0
+        for index in range(count):
+            prefix = f"file-{index}"
+            try:
+                pending = read_pending(event, request.POST.get(f"{prefix}-token", ""))
+            except signing.BadSignature:
+                refused.append(
+                    (gettext("A file"), [gettext("It waited too long or was changed; upload it again.")])
+                )
+                continue
+            duplicate = event.slide_decks.filter(sha256=pending["sha256"]).order_by("pk").first()
+            row = ConfirmDeckForm(request.POST, prefix=prefix, talks=talks, duplicate=duplicate)
+            row.pending, row.proposal = pending, None
+            rows.append(row)
+        return rows, refused
+
+    def _create_from_rows(self, request, event, rows, refused):
+        created, replaced = [], []
+        deadline = time.monotonic() + settings.SLIDES_INSPECT_TIMEOUT
+        for row in rows:
+            data, action = row.cleaned_data, row.cleaned_data["action"]
+            if action == ConfirmDeckForm.SKIP:
+                discard_pending(row.pending)
+                continue
+            replace = row.duplicate if action == ConfirmDeckForm.REPLACE else None
+            try:
+                deck, notice = confirm_pending(
+                    event, row.pending, data["talk"], data["title"], replace, deadline
+                )
+            except ValidationError as exc:
+                refused.append((row.pending["name"], exc.messages))
+                continue
+            (replaced if replace else created).append(deck)
+            if notice:
+                self.message_user(request, disarmed_message(row.pending["name"], notice), messages.WARNING)
+        if created:
+            self.message_user(
+                request,
+                ngettext("%(count)d slide deck created.", "%(count)d slide decks created.", len(created))
+                % {"count": len(created)},
+                messages.SUCCESS,
+            )
+        if replaced:
+            self.message_user(
+                request,
+                ngettext("%(count)d slide deck updated.", "%(count)d slide decks updated.", len(replaced))
+                % {"count": len(replaced)},
+                messages.SUCCESS,
+            )
+        return created + replaced
 
 
 class VersionInline(admin.TabularInline):
@@ -297,9 +476,47 @@ class SlideDeckAdmin(ContentAdmin):
 
     uploaded = moment_display(SlideDeck, "uploaded_at")
 
+    class Media:
+        js = ["admin/deck-speakers.js"]
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         report_disarmed(request, form)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if fill_speakers_from_talk(form.instance):
+            self.message_user(request, gettext("Speakers filled in from the talk."), messages.INFO)
+
+    def get_urls(self):
+        return [
+            path(
+                "talk-speakers/",
+                self.admin_site.admin_view(self.talk_speakers_view),
+                name="events_slidedeck_talk_speakers",
+            ),
+            *super().get_urls(),
+        ]
+
+    def talk_speakers_view(self, request):
+        """The speakers of a talk, for deck-speakers.js: staff who may add or change decks only."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        talk_id = request.GET.get("talk", "")
+        talk = (
+            AgendaItem.objects.prefetch_related("speakers").filter(pk=talk_id).first()
+            if talk_id.isdigit()
+            else None
+        )
+        if talk is None:
+            return JsonResponse({"error": gettext("No such talk.")}, status=404)
+        return JsonResponse(
+            {
+                "speakers": [{"id": person.pk, "text": str(person)} for person in talk.speakers.all()],
+                "guest_speakers": talk.guest_speakers,
+                "message": gettext("Speakers filled in from the talk"),
+            }
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "agenda_item":
@@ -309,6 +526,7 @@ class SlideDeckAdmin(ContentAdmin):
             event_id = deck.event_id if deck else self.get_changeform_initial_data(request).get("event")
             if event_id:
                 kwargs["queryset"] = AgendaItem.objects.filter(event_id=event_id).select_related("event")
+            kwargs["widget"] = forms.Select(attrs=speakers_widget_attrs())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("preview"))

@@ -1,10 +1,15 @@
+import datetime
+
 from django import forms
+from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
 from django.core.exceptions import ValidationError
+from django.forms.utils import from_current_timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spp_site.text import interpolate_lazy
 
-from .models import SlideDeck
+from .models import AgendaItem, SlideDeck
 from .services import attach_file
 from .uploads import ACCEPTED_TEXT, inspect_document
 
@@ -94,3 +99,108 @@ class BulkUploadForm(forms.Form):
             {"accepted": ACCEPTED_TEXT},
         ),
     )
+
+
+class ConfirmDeckForm(forms.Form):
+    """One file of a bulk upload, waiting: which talk it belongs to, its title, and what to do."""
+
+    CREATE, REPLACE, SKIP = "create", "replace", "skip"
+
+    token = forms.CharField(widget=forms.HiddenInput)
+    talk = forms.ModelChoiceField(
+        label=_("Talk"), queryset=AgendaItem.objects.none(), required=False, empty_label=_("(no talk)")
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=300,
+        required=False,
+        help_text=_("Leave empty to use the talk's title (or the cleaned file name)."),
+    )
+    action = forms.ChoiceField(
+        label=_("What to do"),
+        choices=[(CREATE, _("Create a new deck")), (SKIP, _("Skip this file"))],
+    )
+
+    def __init__(self, *args, talks=(), duplicate=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["talk"].queryset = AgendaItem.objects.filter(pk__in=[t.pk for t in talks])
+        self.fields["talk"].choices = [("", self.fields["talk"].empty_label)] + [
+            (t.pk, str(t)) for t in talks
+        ]
+        self.talks = {t.pk: t for t in talks}
+        self.duplicate = duplicate
+        if duplicate is not None:
+            self.fields["action"].choices = [
+                (self.SKIP, _("Skip: keep the existing deck as it is")),
+                (self.REPLACE, _("Replace: update the existing deck")),
+            ]
+
+
+class AgendaItemForm(forms.ModelForm):
+    """An agenda row as an editor thinks of it: a day, a start time and an end time (or a duration),
+    combined into the item's `start` and `end` in the current time zone, which the event's admin
+    sets to the event's own zone (a time that does not exist on that day, or exists twice, when
+    the clocks change, is refused with a message)."""
+
+    day = forms.DateField(label=_("Day"), widget=AdminDateWidget)
+    start_time = forms.TimeField(label=_("Start"), widget=AdminTimeWidget(format="%H:%M"))
+    end_time = forms.TimeField(
+        label=_("End"),
+        required=False,
+        widget=AdminTimeWidget(format="%H:%M"),
+        help_text=_("Optional; or give a duration."),
+    )
+    duration = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=24 * 60,
+        help_text=_("Used when no end time is given."),
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "kind", "room", "speakers", "guest_speakers", "abstract"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.start:
+            start = timezone.localtime(self.instance.start)
+            self.initial.setdefault("day", start.date())
+            self.initial.setdefault("start_time", start.time())
+            if self.instance.end:
+                self.initial.setdefault("end_time", timezone.localtime(self.instance.end).time())
+        speakers = self.fields.get("speakers")
+        widget = getattr(speakers and speakers.widget, "widget", None)
+        if self.instance.pk and hasattr(widget, "preloaded"):
+            # The admin's speakers prefetched for all rows: the chosen options without a query per row.
+            widget.preloaded = {str(person.pk): str(person) for person in self.instance.speakers.all()}
+
+    def _moment(self, day, at, field):
+        try:
+            return from_current_timezone(datetime.datetime.combine(day, at))
+        except ValidationError as exc:
+            self.add_error(field, exc)
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        day, start_time = cleaned.get("day"), cleaned.get("start_time")
+        end_time, duration = cleaned.get("end_time"), cleaned.get("duration")
+        if day is None or start_time is None:
+            return cleaned
+        start = self._moment(day, start_time, "start_time")
+        if start is None:
+            return cleaned
+        end = None
+        if end_time is not None:
+            if end_time < start_time:
+                self.add_error("end_time", _("An agenda item cannot end before it starts."))
+                return cleaned
+            end = self._moment(day, end_time, "end_time")
+            if end is None:
+                return cleaned
+        elif duration:
+            end = start + datetime.timedelta(minutes=duration)  # real minutes, across a clock change too
+        self.instance.start, self.instance.end = start, end
+        return cleaned

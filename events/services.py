@@ -2,16 +2,22 @@
 deck with its earlier file kept as a version, and creating decks from many uploads at once."""
 
 import re
+import secrets
 import time
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from spp_site.images import process_pil_image, store_processed_image
 
@@ -94,12 +100,109 @@ def attach_file(deck: SlideDeck, uploaded, inspected: InspectedDocument | None =
     return deck
 
 
+# Words in slide file names that say which copy a file is, not what it is about.
+VERSION_WORD = re.compile(
+    r"^(v\d+[a-z]?|v?\d+\.\d+|ver\d*|version\d*|rev\d*|final\d*|draft\d*|copy|kopie|endg(ue|ü)ltig)$", re.I
+)
+
+
 def title_from_filename(filename: str) -> str:
-    """'2023-10-18_phase2_info-session_Kutyniok.pdf' -> '2023 10 18 phase2 info session Kutyniok'."""
+    """A readable title from a file name, without underscores and version words:
+    'Burger_optimal-transport v3 FINAL.pdf' -> 'Burger optimal transport'."""
     stem = PurePath(filename).stem
-    words = re.sub(r"[_\-.]+", " ", stem).split()
+    words = [
+        word
+        for word in re.split(r"[\s_\-]+", stem)
+        if word and not VERSION_WORD.match(word) and not re.fullmatch(r"\(\d+\)", word)
+    ]
+    words = re.sub(r"[.()\[\]]+", " ", " ".join(words)).split()
     title = " ".join(words) or "Slides"
     return title[:1].upper() + title[1:]
+
+
+def _fold(word: str) -> set[str]:
+    """The spellings a word may have in a file name: 'Müller' -> {'müller', 'muller', 'mueller'}."""
+    word = word.casefold()
+    transliterated = word.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return {word, transliterated, stripped.replace("ß", "ss")}
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in re.split(r"[\W_]+", text) if word]
+
+
+# Title words too common to tell talks apart.
+COMMON_WORDS = {
+    "and", "the", "for", "with", "from", "into", "on", "of", "in", "to", "a", "an", "via",
+    "und", "der", "die", "das", "mit", "für", "von", "zur", "zum", "ein", "eine",
+    "slides", "talk", "folien", "vortrag", "pdf",
+}  # fmt: skip
+
+
+@dataclass
+class TalkMatch:
+    """What a file name says about its talk: `talk` when one talk fits best, `candidates` (best
+    first) when several fit as well as each other (then no talk is chosen for the editor)."""
+
+    talk: object | None
+    candidates: list = field(default_factory=list)
+    score: int = 0
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.talk is None and len(self.candidates) > 1
+
+
+def _surnames(talk) -> list[str]:
+    names = [person.last_name for person in talk.speakers.all()]
+    names += [guest.split()[-1] for guest in talk.guest_speaker_list if guest.split()]
+    return [name for name in names if name]
+
+
+def match_talk(filename: str, talks) -> TalkMatch:
+    """Which of `talks` (agenda items, speakers prefetched) the slide file `filename` belongs to,
+    from the speakers' surnames (3 points each: 'Müller', 'Mueller' and 'Muller' all count) and
+    the title's words (1 point each) found in the file name. A talk needs 2 points (a surname,
+    or two title words); when two talks share the best score, none is chosen."""
+    spellings = set()
+    for word in _words(PurePath(filename).stem):
+        spellings |= _fold(word)
+    scored = []
+    for talk in talks:
+        score = 0
+        for surname in _surnames(talk):
+            parts = [part for part in _words(surname) if len(part) > 2] or _words(surname)
+            if parts and all(_fold(part) & spellings for part in parts):
+                score += 3
+        title_words = {w.casefold() for w in _words(talk.title) if len(w) > 2} - COMMON_WORDS
+        score += sum(1 for word in title_words if _fold(word) & spellings)
+        if score >= 2:
+            scored.append((score, talk))
+    if not scored:
+        return TalkMatch(None)
+    scored.sort(key=lambda pair: -pair[0])
+    best = scored[0][0]
+    tied = [talk for score, talk in scored if score == best]
+    if len(tied) > 1:
+        return TalkMatch(None, tied, best)
+    return TalkMatch(tied[0], [talk for _, talk in scored], best)
+
+
+def fill_speakers_from_talk(deck: SlideDeck) -> bool:
+    """A deck saved with a talk and no speakers gets the talk's speakers (and guest speakers).
+    Returns whether it did."""
+    talk = deck.agenda_item
+    if talk is None or deck.guest_speakers or deck.speakers.exists():
+        return False
+    speakers = list(talk.speakers.all())
+    if not speakers and not talk.guest_speakers:
+        return False
+    deck.speakers.set(speakers)
+    if talk.guest_speakers:
+        deck.guest_speakers = talk.guest_speakers
+        deck.save(update_fields=["guest_speakers"])
+    return True
 
 
 def unique_slug(base: str, model=SlideDeck, max_length: int = 120) -> str:
@@ -136,3 +239,78 @@ def create_decks(event, files) -> BulkUpload:
         except ValidationError as exc:
             refused.append((name, exc.messages))
     return BulkUpload(created, refused, disarmed)
+
+
+# --- bulk upload with a confirmation step ---------------------------------------------------
+# A checked file waits in PENDING_DIR (through the storage API, under a random name, never served:
+# the media view refuses DECK_DIR) until the editor confirms its talk and title; the confirmation
+# form carries a signed token naming it. Skipped and cancelled files are deleted at once; files of
+# a confirmation never sent are removed by `manage.py cleanup_media` (nothing refers to them)
+# once the token has expired.
+PENDING_DIR = f"{DECK_DIR}/pending"
+PENDING_MAX_AGE = 60 * 60  # seconds; cleanup_media leaves files younger than an hour alone
+
+
+def _signer(event) -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=f"events.bulk-upload.{event.pk}")
+
+
+class Pending(NamedTuple):
+    token: str
+    name: str  # the uploaded file's name
+    match: TalkMatch
+    title: str  # the proposed title: the matched talk's, or the cleaned file name
+    duplicate: SlideDeck | None  # a deck of the event with an identical file
+
+
+def stash_upload(event, uploaded, inspected: InspectedDocument, talks) -> Pending:
+    """Keep a checked file until the editor confirms it; propose its talk and title."""
+    name = PurePath(uploaded.name or "").name[:255]
+    inspected.content.seek(0)
+    stored = default_storage.save(
+        f"{PENDING_DIR}/{secrets.token_hex(16)}.{inspected.file_type}", inspected.content
+    )
+    inspected.release()
+    token = _signer(event).sign_object({"file": stored, "name": name, "sha256": inspected.sha256})
+    match = match_talk(name, talks)
+    title = match.talk.title if match.talk else title_from_filename(name)
+    duplicate = event.slide_decks.filter(sha256=inspected.sha256).order_by("pk").first()
+    return Pending(token, name, match, title, duplicate)
+
+
+def read_pending(event, token: str) -> dict:
+    """The pending file a token names; raises signing.BadSignature (SignatureExpired included)."""
+    data = _signer(event).unsign_object(token, max_age=PENDING_MAX_AGE)
+    if not str(data.get("file", "")).startswith(f"{PENDING_DIR}/") or ".." in data["file"]:
+        raise signing.BadSignature("not a pending upload")
+    return data
+
+
+def discard_pending(data: dict) -> None:
+    default_storage.delete(data["file"])
+
+
+def confirm_pending(event, data: dict, talk, title: str, replace: SlideDeck | None, deadline=None):
+    """Turn a pending file into a deck of `event` (or, with `replace`, into the new file of that
+    deck). Raises ValidationError if the file is refused or gone; the pending file is removed
+    in every case."""
+    try:
+        if not default_storage.exists(data["file"]):
+            raise ValidationError(
+                _("“%(name)s” is no longer waiting; upload it again."), params={"name": data["name"]}
+            )
+        with default_storage.open(data["file"]) as stored:
+            upload = File(stored, name=data["name"])
+            inspected = inspect_document(upload, deadline=deadline)
+            title = (title or (talk.title if talk else title_from_filename(data["name"])))[:300]
+            with transaction.atomic():
+                deck = replace or SlideDeck(event=event, slug=unique_slug(f"{event.slug}-{title}"))
+                deck.title = title
+                deck.agenda_item = talk or deck.agenda_item
+                attach_file(deck, upload, inspected)
+                if deck.file and deck.sha256 == inspected.sha256 and replace:
+                    deck.save()  # the identical file: attach_file changed nothing, the talk and title may
+                fill_speakers_from_talk(deck)
+        return deck, inspected.notice
+    finally:
+        discard_pending(data)
