@@ -16,8 +16,8 @@ def add_agenda_item(page, n, title, time):
     page.click("#agenda_items-group .add-row a")
     row = f"#agenda_items-{n}"
     page.fill(f"{row} input[name='agenda_items-{n}-title']", title)
-    page.fill(f"{row} input[name='agenda_items-{n}-start_0']", "2027-03-01")
-    page.fill(f"{row} input[name='agenda_items-{n}-start_1']", time)
+    page.fill(f"{row} input[name='agenda_items-{n}-day']", "2027-03-01")
+    page.fill(f"{row} input[name='agenda_items-{n}-start_time']", time)
 
 
 def test_an_editor_gets_the_address_from_the_title_and_a_named_conflict_without_losing_the_agenda(
