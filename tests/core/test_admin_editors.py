@@ -46,8 +46,8 @@ def event_post(client, **fields):
         data.update(
             {
                 f"agenda_items-{n}-title": [title],
-                f"agenda_items-{n}-start_0": ["2027-03-01"],
-                f"agenda_items-{n}-start_1": [f"{9 + n}:00"],
+                f"agenda_items-{n}-day": ["2027-03-01"],
+                f"agenda_items-{n}-start_time": [f"{9 + n}:00"],
                 f"agenda_items-{n}-kind": ["talk"],
             }
         )
