@@ -449,6 +449,11 @@ class SlideDeckQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("event", "agenda_item").prefetch_related("speakers")
 
+    def in_programme_order(self):
+        """The order of the event's programme: decks of agenda items by the items' start, then
+        the decks of no agenda item alphabetically."""
+        return self.order_by(F("agenda_item__start").asc(nulls_last=True), "agenda_item_id", "title", "pk")
+
 
 class SlideDeck(GuestSpeakers, StoredDocument):
     event = models.ForeignKey(

@@ -9,11 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from programs.models import Person
 from spp_site.views import BreadcrumbsMixin, PublishedObjectMixin, private_preview
 
 from . import calendar
 from .downloads import client_fingerprint, document_response, zip_response
 from .models import AgendaItem, Event, SlideDeck, SlideDeckVersion
+
+# Speakers with their affiliations, for agenda rows and decks.
+SPEAKERS = Prefetch("speakers", queryset=Person.objects.select_related("affiliation"))
 
 
 class EventListView(ListView):
@@ -57,12 +61,13 @@ class EventDetailView(BreadcrumbsMixin, PublishedObjectMixin, DetailView):
             .get_queryset()
             .prefetch_related(
                 "projects",
-                Prefetch("agenda_items", queryset=AgendaItem.objects.prefetch_related("speakers")),
+                Prefetch("agenda_items", queryset=AgendaItem.objects.prefetch_related(SPEAKERS)),
                 Prefetch(
                     "slide_decks",
                     queryset=SlideDeck.objects.with_file()
                     .select_related("agenda_item")
-                    .prefetch_related("speakers"),
+                    .prefetch_related(SPEAKERS)
+                    .in_programme_order(),
                 ),
             )
         )
@@ -71,14 +76,16 @@ class EventDetailView(BreadcrumbsMixin, PublishedObjectMixin, DetailView):
         context = super().get_context_data(**kwargs)
         event = self.object
         items = list(event.agenda_items.all())
+        decks = list(event.slide_decks.all())
         for item in items:
             item.event = event  # the agenda's times are shown in the event's zone without another query
+            item.decks = [deck for deck in decks if deck.agenda_item_id == item.pk]
         url = self.request.build_absolute_uri(event.get_absolute_url())
         context.update(
             agenda_days=[
                 (day, list(group)) for day, group in groupby(items, key=lambda i: i.local_start.date())
             ],
-            decks=event.slide_decks.all(),
+            decks=decks,
             google_calendar_url=calendar.google_calendar_url(event, url),
             outlook_calendar_url=calendar.outlook_calendar_url(event, url),
             news=event.news_items.published()[:5],
@@ -152,7 +159,7 @@ class SlideDeckDetailView(BreadcrumbsMixin, PublishedObjectMixin, DetailView):
             super()
             .get_queryset()
             .select_related("event", "agenda_item")
-            .prefetch_related("speakers", "versions")
+            .prefetch_related(SPEAKERS, "versions")
         )
 
 

@@ -126,15 +126,69 @@ def test_detail_query_count_is_constant(client):
         for i in range(n):
             item = AgendaItemFactory(event=event, start=event.start + datetime.timedelta(minutes=30 * i))
             item.speakers.add(speaker)
-            deck = make_deck(event, inspected=inspected)
+            deck = make_deck(event, inspected=inspected, agenda_item=item)
             deck.speakers.add(speaker)
         return event
 
     small, large = build(1), build(30)
     _, one = get_counting_queries(client, small.get_absolute_url())
     response, thirty = get_counting_queries(client, large.get_absolute_url())
-    assert response.content.decode().count('class="deck"') == 30
+    html = response.content.decode()
+    assert html.count('class="deck"') == 30 and html.count('class="deck-link"') == 30
     assert one == thirty <= 12
+
+
+def test_agenda_rows_link_their_decks_with_format_and_size_and_speakers_affiliations(client):
+    event = EventFactory()
+    speaker = PersonFactory(first_name="Ada", last_name="Lovelace", affiliation__short_name="LMU")
+    item = AgendaItemFactory(event=event, title="Transport talk")
+    item.speakers.add(speaker)
+    deck = make_deck(event, title="Transport slides", agenda_item=item)
+    html = client.get(event.get_absolute_url()).content.decode()
+    row = html.split(f'id="agenda-{item.pk}"')[1].split("</li>\n")[0]
+    assert f'href="{deck.get_absolute_url()}"' in row
+    assert f"(PDF, {deck.size_text})" in row and 'class="deck-icon"' in row
+    assert 'Ada Lovelace</a> <span class="affiliation">(LMU)</span>' in row
+
+
+def test_decks_follow_programme_order_then_the_rest_alphabetically(client):
+    event = EventFactory()
+    late = AgendaItemFactory(event=event, start=event.start + datetime.timedelta(hours=2))
+    early = AgendaItemFactory(event=event, start=event.start)
+    inspected = inspect_document(pdf_upload())
+    for title, item in [("Zeta", early), ("Beta", None), ("Alpha", late), ("Omega", None)]:
+        make_deck(event, title=title, agenda_item=item, inspected=inspected)
+    expected = ["Zeta", "Alpha", "Beta", "Omega"]
+    assert [d.title for d in SlideDeck.objects.filter(event=event).in_programme_order()] == expected
+    slides = client.get(event.get_absolute_url()).content.decode().split('id="slides"')[1]
+    positions = [slides.index(f">{title}</a>") for title in expected]
+    assert positions == sorted(positions)
+
+
+def test_join_online_link_only_until_the_online_event_ends(client):
+    event = EventFactory(online_url="https://meet.example.org/spp")
+    assert 'href="https://meet.example.org/spp"' in client.get(event.get_absolute_url()).content.decode()
+    past = EventFactory(
+        online_url="https://meet.example.org/spp",
+        start=timezone.now() - datetime.timedelta(days=2),
+        end=timezone.now() - datetime.timedelta(days=2) + datetime.timedelta(hours=2),
+    )
+    html = client.get(past.get_absolute_url()).content.decode()
+    assert 'href="https://meet.example.org' not in html and "Join online" not in html
+    make_deck(past, title="Recorded slides")
+    html = client.get(past.get_absolute_url()).content.decode()
+    assert 'href="https://meet.example.org' not in html and 'href="#slides"' in html
+
+
+def test_deck_page_names_its_talk_and_speakers_with_affiliations(client):
+    event = EventFactory()
+    item = AgendaItemFactory(event=event, title="Transport talk")
+    speaker = PersonFactory(first_name="Ada", last_name="Lovelace", affiliation__short_name="LMU")
+    deck = make_deck(event, agenda_item=item)
+    deck.speakers.add(speaker)
+    html = client.get(deck.get_absolute_url()).content.decode()
+    assert f'href="{event.get_absolute_url()}#agenda-{item.pk}"' in html and "Transport talk" in html
+    assert 'Ada Lovelace</a> <span class="affiliation">(LMU)</span>' in html
 
 
 # --- downloads --------------------------------------------------------------------------------
