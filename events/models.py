@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +44,18 @@ class EventQuerySet(PublishableQuerySet):
     def upcoming(self):
         """Published events that have not ended yet (those in progress included), soonest first."""
         return self.published().filter(end__gte=timezone.now()).order_by("start")
+
+    def cancelled_last(self):
+        """Events still taking place first, cancelled ones after them, each by start: a cancelled
+        event never leads a list of what is coming."""
+        cancelled = Case(When(status=Event.Status.CANCELLED, then=Value(1)), default=Value(0))
+        return self.order_by(cancelled, "start")
+
+    def next_annual_meeting(self):
+        """The next published annual meeting that takes place (not cancelled), or None."""
+        return (
+            self.upcoming().of_kind(Event.Kind.ANNUAL_MEETING).exclude(status=Event.Status.CANCELLED).first()
+        )
 
     def past(self):
         return self.published().filter(end__lt=timezone.now()).order_by("-start")

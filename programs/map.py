@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.db.models import Count
+from django.utils.text import slugify
 from django.utils.translation import ngettext
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "germany.json"
@@ -41,11 +42,20 @@ def project(lat: float, lon: float) -> tuple[float, float]:
     return _outline()["project"](lon, lat)
 
 
+def _place_key(entry):
+    """Institutions in the same city share one marker (four in Berlin would hide one another);
+    those without a city are kept apart by their position."""
+    city = " ".join(entry["city"].split()).casefold()
+    return ("city", city) if city else ("at", entry["x"], entry["y"])
+
+
 def build(institutions):
-    """Everything the map template needs, from a queryset of institutions with projects."""
+    """Everything the map template needs, from a queryset of institutions with projects: one
+    marker per place (a city), labelled with its institution when it has one, with the number of
+    institutions when it has several."""
     outline = _outline()
     min_lon, min_lat, max_lon, max_lat = outline["bbox"]
-    markers, abroad = [], []
+    places, abroad = {}, []
     for inst in institutions.annotate(project_count=Count("projects", distinct=True)).order_by("name"):
         count = inst.project_count
         entry = {
@@ -53,21 +63,47 @@ def build(institutions):
             "city": inst.city,
             "country": inst.country,
             "url": inst.get_absolute_url(),
+            "project_count": count,
             "label": ngettext("%(place)s: %(count)d project", "%(place)s: %(count)d projects", count)
             % {"place": f"{inst.name}, {inst.city}" if inst.city else inst.name, "count": count},
         }
         lat, lon = float(inst.latitude), float(inst.longitude)
         inside = min_lat <= lat <= max_lat and min_lon <= lon <= max_lon
         if inst.country.strip().lower() in GERMANY and inside:
-            x, y = project(lat, lon)
-            markers.append({**entry, "x": f"{x:.1f}", "y": f"{y:.1f}", "r": MARKER_RADIUS})
+            entry["x"], entry["y"] = project(lat, lon)
+            places.setdefault(_place_key(entry), []).append(entry)
         else:
             abroad.append(entry)
+    markers = [_marker(members) for members in places.values()]
+    markers.sort(key=lambda m: (m["city"].casefold(), m["name"].casefold()))
     return {
         "viewbox": f"0 0 {WIDTH} {outline['height']}",
         "width": WIDTH,
         "height": outline["height"],
         "outline": outline["path"],
         "markers": markers,
+        "institution_count": sum(len(m["members"]) for m in markers),
         "abroad": abroad,
     }
+
+
+def _marker(members):
+    x = sum(m["x"] for m in members) / len(members)
+    y = sum(m["y"] for m in members) / len(members)
+    first = members[0]
+    marker = {**first, "x": f"{x:.1f}", "y": f"{y:.1f}", "r": MARKER_RADIUS, "members": members}
+    if len(members) > 1:
+        count = len(members)
+        marker.update(
+            count=count,
+            r=MARKER_RADIUS + 3,
+            # The place's entry in the list under the map, which names each institution.
+            url="#" + place_anchor(first["city"]),
+            label=ngettext("%(place)s: %(count)d institution", "%(place)s: %(count)d institutions", count)
+            % {"place": first["city"], "count": count},
+        )
+    return marker
+
+
+def place_anchor(city: str) -> str:
+    return "map-place-" + slugify(city)

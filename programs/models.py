@@ -540,9 +540,13 @@ class FAQItem(models.Model):
 
 
 def headline_numbers():
-    """The home page's figures, counted live from the data."""
+    """The home page's figures, counted live from the data. Institutions are counted one way
+    everywhere on the home page (all with projects, as on the map); the universities are a part of
+    them, never a figure beside them."""
     return {
         "projects": Project.objects.count(),
         "principal_investigators": Person.objects.with_role(Role.PRINCIPAL_INVESTIGATOR).count(),
+        # Counted like the map: every institution with projects, the universities among them.
+        "institutions": Institution.objects.with_projects().count(),
         "universities": Institution.objects.filter(kind=Institution.Kind.UNIVERSITY).with_projects().count(),
     }

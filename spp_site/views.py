@@ -25,7 +25,7 @@ from django.views.generic import DetailView, TemplateView
 from events.models import Event
 from news.models import NewsItem
 from programs import map as germany_map
-from programs.models import Call, Institution, ResearchPerspective, headline_numbers
+from programs.models import Call, Institution, Person, ResearchPerspective, Role, headline_numbers
 
 from . import search
 from .files import stored_file_response
@@ -167,7 +167,10 @@ class HomeView(TemplateView):
             numbers=headline_numbers(),
             perspectives=ResearchPerspective.objects.all(),
             map=germany_map.build(Institution.objects.on_map()),
-            upcoming_events=Event.objects.upcoming()[:3],
+            # A cancelled event is listed after those still taking place, struck through.
+            upcoming_events=Event.objects.upcoming().cancelled_last()[:3],
+            annual_meeting=Event.objects.next_annual_meeting(),
+            coordinator=Person.objects.with_role(Role.COORDINATOR).select_related("affiliation").first(),
             featured_news=featured,
             latest_news=latest,
             open_call=Call.objects.open().order_by("deadline").first(),

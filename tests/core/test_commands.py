@@ -36,7 +36,12 @@ def test_seed_demo_fills_every_content_type_and_is_idempotent(demo_site, capsys)
     ]:  # fmt: skip
         assert counts[label] > 0, label
     # The facts file's headline figures.
-    assert headline_numbers() == {"projects": 23, "principal_investigators": 34, "universities": 24}
+    assert headline_numbers() == {
+        "projects": 23,
+        "principal_investigators": 34,
+        "institutions": 26,
+        "universities": 24,
+    }
     # Every demo person not named in the facts file is obviously a demo.
     real = {
         "Kutyniok",

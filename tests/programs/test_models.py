@@ -63,7 +63,7 @@ def test_other_roles_come_from_the_role_only():
     assert list(Person.objects.with_role(Role.MERCATOR_FELLOW)) == [fellow]
 
 
-def test_headline_numbers_count_projects_principal_investigators_and_universities():
+def test_headline_numbers_count_projects_principal_investigators_institutions_and_universities():
     university, institute = InstitutionFactory(), InstitutionFactory(kind=Institution.Kind.INSTITUTE)
     InstitutionFactory()  # a university without a project
     first = ProjectFactory(institutions=[university, institute])
@@ -72,7 +72,12 @@ def test_headline_numbers_count_projects_principal_investigators_and_universitie
     PersonRoleFactory(person=pi, role=Role.PRINCIPAL_INVESTIGATOR)
     PersonRoleFactory(role=Role.PRINCIPAL_INVESTIGATOR)
     MembershipFactory(project=first, role=ProjectMembership.Role.RESEARCHER)
-    assert headline_numbers() == {"projects": 2, "principal_investigators": 2, "universities": 1}
+    assert headline_numbers() == {
+        "projects": 2,
+        "principal_investigators": 2,
+        "institutions": 2,
+        "universities": 1,
+    }
 
 
 # --- institutions ------------------------------------------------------------------------------
