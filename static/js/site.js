@@ -17,4 +17,12 @@
     link.textContent = address;
     el.replaceChildren(link);
   });
+
+  // The header's menu fold (<details class="menu-fold">): on wide screens site.css shows its content through
+  // ::details-content; a browser without that pseudo-element gets the <details> opened there instead.
+  var fold = document.querySelector(".menu-fold");
+  var styled = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
+  if (fold && !styled && window.matchMedia("(min-width: 48rem)").matches) {
+    fold.open = true;
+  }
 })();

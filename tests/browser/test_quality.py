@@ -186,6 +186,7 @@ def test_menu_is_usable_on_small_screens(demo_site, browser):
     context = browser.new_context(viewport={"width": 320, "height": 700})
     page = context.new_page()
     page.goto(demo_site.url + "/")
+    page.click(".menu-fold > summary")  # folded behind "Menu" on a phone (tests/browser/test_visitors.py)
     for label in ("Home", "Research", "Projects", "People", "Events", "News", "Apply"):
         link = page.locator(".main-nav a", has_text=label).first
         assert link.is_visible() and link.bounding_box()["width"] >= 24, label
