@@ -22,7 +22,7 @@
   // ::details-content; a browser without that pseudo-element gets the <details> opened there instead.
   var fold = document.querySelector(".menu-fold");
   var styled = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
-  if (fold && !styled && window.matchMedia("(min-width: 48rem)").matches) {
+  if (fold && !styled && window.matchMedia("(min-width: 64rem)").matches) {
     fold.open = true;
   }
 })();

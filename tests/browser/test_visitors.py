@@ -4,6 +4,8 @@ with and without JavaScript; news items line up with or without an image; pages 
 import pytest
 
 PHONE = {"width": 375, "height": 800}
+# Up to 64rem the full menu would wrap into several rows (about 165 px at 800 px): folded there too.
+TABLET = {"width": 800, "height": 800}
 WIDE = {"width": 1280, "height": 900}
 FOCUSED = """() => { const el = document.activeElement; const box = el.getBoundingClientRect();
   return {tag: el.tagName, text: (el.textContent || "").trim(), value: el.value || "", name: el.name || "",
@@ -20,10 +22,11 @@ def menu_entries(page):
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 @pytest.mark.parametrize("path", ["/", "/de/"])
+@pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["phone", "tablet"])
 def test_phone_header_folds_the_menu_and_every_entry_is_reachable_by_keyboard(
-    demo_site, browser, javascript, path
+    demo_site, browser, javascript, path, viewport
 ):
-    context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
+    context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
     page = context.new_page()
     page.goto(demo_site.url + path)
     entries = menu_entries(page)
