@@ -584,3 +584,161 @@ class SlideDeckVersion(StoredDocument):
 
     def get_absolute_url(self):
         return reverse("events:version-download", kwargs={"slug": self.deck.slug, "pk": self.pk})
+
+
+# Speakers' own uploads (issue 17): a personal link per talk, no account, moderated by editors.
+# The token itself is never stored: it is derived from the link's random `nonce` with the site's
+# SECRET_KEY (as Django's password-reset tokens are), so the admin can show, copy and e-mail it
+# again, while a copy of the database alone opens nothing. Lookups go by its SHA-256 (`token_hash`).
+# Changing SECRET_KEY therefore retires every link, as it does password-reset links.
+UPLOAD_LINK_DAYS_AFTER_EVENT = 30
+
+
+class UploadLinkQuerySet(models.QuerySet):
+    def usable(self):
+        """Links a speaker can still use: not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class UploadLink(models.Model):
+    """A personal upload link for one talk, for one speaker (or for whoever gives the talk)."""
+
+    class State(models.TextChoices):
+        UNUSED = "unused", _("Unused")
+        USED = "used", _("Used")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="upload_links", verbose_name=_("talk")
+    )
+    speaker = models.ForeignKey(
+        "programs.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="upload_links",
+        verbose_name=_("speaker"),
+        help_text=_("Leave empty for a link for the whole talk."),
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True, help_text=_("Whom the link is for."))
+    email = models.EmailField(_("e-mail address"), blank=True)
+    nonce = models.CharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
+    )
+    first_used_at = models.DateTimeField(_("first used at"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    bytes_received = models.PositiveBigIntegerField(_("bytes received"), default=0, editable=False)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True, editable=False)
+
+    objects = UploadLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agenda_item__start", "agenda_item_id", "pk"]
+        verbose_name = _("speaker upload link")
+        verbose_name_plural = _("speaker upload links")
+
+    def __str__(self):
+        return f"{self.agenda_item} – {self.recipient}"
+
+    @property
+    def recipient(self):
+        return self.name or (self.speaker.full_name if self.speaker_id else "") or _("all speakers")
+
+    @property
+    def event(self):
+        return self.agenda_item.event
+
+    @property
+    def state(self):
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.USED if self.first_used_at else self.State.UNUSED
+
+    @property
+    def is_usable(self):
+        return self.state in (self.State.UNUSED, self.State.USED)
+
+    @staticmethod
+    def default_expiry(agenda_item):
+        return agenda_item.event.end + timedelta(days=UPLOAD_LINK_DAYS_AFTER_EVENT)
+
+
+class SpeakerUploadQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=SpeakerUpload.Status.PENDING)
+
+
+class SpeakerUpload(StoredDocument):
+    """A file a speaker sent through an upload link. Never public by itself: an editor approves it
+    (it becomes the talk's deck, or a new version of it) or rejects it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        REPLACED = "replaced", _("Replaced by a later upload")
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="speaker_uploads", verbose_name=_("talk")
+    )
+    link = models.ForeignKey(
+        UploadLink,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="uploads",
+        verbose_name=_("upload link"),
+    )
+    thumbnail = models.ImageField(_("thumbnail"), max_length=200, blank=True, editable=False)
+    text = models.TextField(_("extracted text"), blank=True, editable=False)
+    title = models.CharField(_("title"), max_length=300)
+    licence = models.CharField(_("licence"), max_length=30, choices=Licence.choices, default=Licence.CC_BY)
+    note = models.TextField(_("note to the editors"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("reviewed by"),
+    )
+    review_message = models.TextField(_("message to the speaker"), blank=True)
+    deck = models.ForeignKey(
+        SlideDeck,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speaker_uploads",
+        editable=False,
+        verbose_name=_("slide deck"),
+    )
+    editors_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SpeakerUploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("slides from a speaker")
+        verbose_name_plural = _("slides from speakers")
+
+    def __str__(self):
+        return self.title
