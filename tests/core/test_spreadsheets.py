@@ -8,6 +8,8 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_gets_an_apostrophe(value):
     assert safe_cell(value) == "'" + value
 
 
-@pytest.mark.parametrize(("value", "expected"), [("Plain", "Plain"), ("a = b", "a = b"), (2, "2"), (None, "")])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("Plain", "Plain"), ("a = b", "a = b"), (2, "2"), (None, "")]
+)
 def test_other_cells_stay_as_they_are(value, expected):
     assert safe_cell(value) == expected
