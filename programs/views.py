@@ -63,10 +63,13 @@ class ProjectListView(ProjectFilterMixin, ListView):
     paginate_by = 12
 
 
-class ProjectTableView(ProjectFilterMixin, ListView):
+class ProjectTableView(BreadcrumbsMixin, ProjectFilterMixin, ListView):
     """All projects of the filter on one page, one row each: for reviewers comparing projects."""
 
     template_name = "programs/project_table.html"
+
+    def get_breadcrumbs(self):
+        return [(_("Projects"), reverse("programs:project-list")), (_("Table"), None)]
 
 
 class ProjectCSVView(ProjectFilterMixin, ListView):

@@ -163,6 +163,7 @@ def test_project_table_lists_every_project_of_the_filter_unpaginated(client):
     assert len(document.xpath("//thead//th[@scope='col']")) == 5
     everything = lxml_html.fromstring(client.get("/projects/table/").content)
     assert len(everything.xpath("//table/tbody/tr")) == 24
+    assert [a.get("href") for a in everything.xpath("//nav[@class='breadcrumbs']//a")] == ["/projects/"]
 
 
 def test_project_list_links_its_table_and_csv_with_the_filter(client):
