@@ -4,9 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from .models import FundingPhase, Institution, ResearchPerspective
 
 
-class ProjectFilterForm(forms.Form):
-    """The project list's filters: plain GET parameters, so a filtered list is a bookmarkable URL."""
+class FilterForm(forms.Form):
+    """A list's filters: plain GET parameters, so a filtered list is a bookmarkable URL."""
 
+    def filters(self):
+        """The valid filters (an unknown value is ignored rather than an error)."""
+        self.is_valid()  # fills cleaned_data with the fields that are valid
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class ProjectFilterForm(FilterForm):
     perspective = forms.ModelChoiceField(
         ResearchPerspective.objects.all(),
         to_field_name="slug",
@@ -29,13 +36,15 @@ class ProjectFilterForm(forms.Form):
         empty_label=_("All institutions"),
     )
 
-    def filters(self):
-        """The valid filters (an unknown value is ignored rather than an error)."""
-        self.is_valid()  # fills cleaned_data with the fields that are valid
-        return {name: value for name, value in self.cleaned_data.items() if value}
 
-
-class PersonFilterForm(forms.Form):
+class PersonFilterForm(FilterForm):
+    perspective = forms.ModelChoiceField(
+        ResearchPerspective.objects.all(),
+        to_field_name="slug",
+        required=False,
+        label=_("Perspective"),
+        empty_label=_("All perspectives"),
+    )
     institution = forms.ModelChoiceField(
         Institution.objects.filter(people__isnull=False).distinct().order_by("name"),
         to_field_name="slug",

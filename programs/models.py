@@ -203,6 +203,17 @@ class PersonQuerySet(models.QuerySet):
             condition |= Q(memberships__role=ProjectMembership.Role.PRINCIPAL_INVESTIGATOR)
         return self.filter(condition).distinct()
 
+    def filter_by(self, institution=None, perspective=None):
+        """The directory's filters: people at `institution`; members of a project in `perspective`."""
+        qs = self
+        if institution:
+            qs = qs.filter(affiliation=institution)
+        if perspective:
+            qs = qs.filter(
+                pk__in=ProjectMembership.objects.filter(project__perspectives=perspective).values("person")
+            )
+        return qs
+
 
 class Person(models.Model):
     title = models.CharField(
@@ -321,12 +332,13 @@ class ProjectQuerySet(models.QuerySet):
     def for_listing(self):
         return self.prefetch_related(
             "perspectives",
+            "phases",
             "institutions",
             models.Prefetch(
                 "memberships",
                 queryset=ProjectMembership.objects.filter(
                     role=ProjectMembership.Role.PRINCIPAL_INVESTIGATOR
-                ).select_related("person"),
+                ).select_related("person", "person__affiliation"),
                 to_attr="pi_memberships",
             ),
         )
@@ -340,6 +352,10 @@ class ProjectQuerySet(models.QuerySet):
         if institution:
             qs = qs.filter(institutions=institution)
         return qs.distinct() if (perspective or phase or institution) else qs
+
+
+# Addresses under /projects/ that are views of the list, not projects (programs/urls.py).
+PROJECT_LIST_VIEWS = {"table", "csv"}
 
 
 class Project(models.Model):
@@ -397,12 +413,19 @@ class Project(models.Model):
         return reverse("programs:project-detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        if self.slug in PROJECT_LIST_VIEWS:
+            raise ValidationError({"slug": _("This web address is taken by the project list.")})
         if self.image and not self.image_alt:
             raise ValidationError({"image_alt": _("Describe the image for visitors who cannot see it.")})
 
     @property
     def gepris_url(self):
         return gepris_url(self.gepris_id)
+
+    @property
+    def phase_numbers(self):
+        """The numbers of the project's funding phases, e.g. [1, 2] (reads prefetched phases)."""
+        return [phase.number for phase in self.phases.all()]
 
 
 class ProjectMembership(models.Model):

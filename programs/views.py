@@ -1,9 +1,11 @@
 from django.db.models import Prefetch
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from events.models import AgendaItem, SlideDeck
+from spp_site.spreadsheets import csv_response
 from spp_site.views import BreadcrumbsMixin, PublishedObjectMixin
 
 from .forms import PersonFilterForm, ProjectFilterForm
@@ -34,9 +36,10 @@ class PerspectiveDetailView(BreadcrumbsMixin, DetailView):
         return context
 
 
-class ProjectListView(ListView):
+class ProjectFilterMixin:
+    """The project list's filters (GET parameters), shared by the cards, the table and the CSV file."""
+
     model = Project
-    paginate_by = 12
 
     def get_queryset(self):
         self.filter_form = ProjectFilterForm(self.request.GET or None)
@@ -45,12 +48,59 @@ class ProjectListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
+        query = QueryDict(mutable=True)
+        for name, value in self.active_filters.items():
+            query[name] = self.filter_form[name].field.prepare_value(value)
         context.update(
-            filter_form=self.filter_form, active_filters=self.active_filters, querystring=query.urlencode()
+            filter_form=self.filter_form,
+            active_filters=self.active_filters,
+            querystring=query.urlencode(),
         )
         return context
+
+
+class ProjectListView(ProjectFilterMixin, ListView):
+    paginate_by = 12
+
+
+class ProjectTableView(BreadcrumbsMixin, ProjectFilterMixin, ListView):
+    """All projects of the filter on one page, one row each: for reviewers comparing projects."""
+
+    template_name = "programs/project_table.html"
+
+    def get_breadcrumbs(self):
+        return [(_("Projects"), reverse("programs:project-list")), (_("Table"), None)]
+
+
+class ProjectCSVView(ProjectFilterMixin, ListView):
+    """The projects of the filter as a CSV file, one row each."""
+
+    def render_to_response(self, context, **response_kwargs):
+        names = [
+            "phase-" + str(value.number) if name == "phase" else value.slug
+            for name, value in self.active_filters.items()
+        ]
+        filename = "-".join(["spp2298-projects", *names]) + ".csv"
+        header = [
+            _("Title"),
+            _("Phase"),
+            _("Perspective"),
+            _("Principal investigators"),
+            _("Institutions"),
+            _("URL"),
+        ]
+        rows = (
+            [
+                project.title,
+                "; ".join(str(number) for number in project.phase_numbers),
+                "; ".join(p.title for p in project.perspectives.all()),
+                "; ".join(m.person.display_name for m in project.pi_memberships),
+                "; ".join(i.name for i in project.institutions.all()),
+                self.request.build_absolute_uri(project.get_absolute_url()),
+            ]
+            for project in self.object_list
+        )
+        return csv_response(filename, header, rows)
 
 
 class ProjectDetailView(BreadcrumbsMixin, DetailView):
@@ -104,10 +154,8 @@ class PersonListView(ListView):
 
     def get_queryset(self):
         self.filter_form = PersonFilterForm(self.request.GET or None)
-        self.filter_form.is_valid()
-        self.institution = getattr(self.filter_form, "cleaned_data", {}).get("institution")
-        qs = Person.objects.select_related("affiliation")
-        return qs.filter(affiliation=self.institution) if self.institution else qs
+        self.active_filters = self.filter_form.filters() if self.request.GET else {}
+        return Person.objects.filter_by(**self.active_filters).select_related("affiliation")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -123,7 +171,10 @@ class PersonListView(ListView):
             if people
         ]
         context["filter_form"] = self.filter_form
-        context["institution"] = self.institution
+        context["active_filters"] = self.active_filters
+        context["people_count"] = len(
+            {person.pk for group in context["groups"] for person in group["people"]}
+        )
         return context
 
 

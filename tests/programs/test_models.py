@@ -151,7 +151,7 @@ def test_for_listing_prefetches_only_the_principal_investigators(django_assert_n
     pi = MembershipFactory(project=project).person
     MembershipFactory(project=project, role=ProjectMembership.Role.RESEARCHER)
     ProjectFactory()
-    with django_assert_num_queries(4):  # projects, perspectives, institutions, PI memberships
+    with django_assert_num_queries(5):  # projects, perspectives, phases, institutions, PI memberships
         listed = list(Project.objects.for_listing().order_by("pk"))
         pis = [[m.person for m in p.pi_memberships] for p in listed]
         perspectives = [len(p.perspectives.all()) for p in listed]

@@ -1,6 +1,12 @@
+import csv
+import io
+
 import pytest
+from django.core.exceptions import ValidationError
+from lxml import html as lxml_html
 
 from programs.models import Role
+from tests.conftest import picture
 from tests.events.factories import EventFactory, make_deck
 from tests.news.factories import NewsItemFactory
 from tests.programs.factories import (
@@ -79,6 +85,115 @@ def test_project_list_query_count_is_constant(client):
     assert one == fifty <= 10
 
 
+def _filtered_projects():
+    """Three projects in the statistical perspective (two in phase 2), one elsewhere."""
+    stat, appl = PerspectiveFactory(slug="stat", title="Statistical"), PerspectiveFactory(slug="appl")
+    phase1, phase2 = PhaseFactory(number=1), PhaseFactory(number=2)
+    lmu = InstitutionFactory(slug="lmu", name="LMU Munich", short_name="LMU")
+    tum = InstitutionFactory(slug="tum", name="TU Munich", short_name="TUM")
+    first = ProjectFactory(
+        title="Alpha", perspectives=[stat], phases=[phase1, phase2], institutions=[lmu, tum]
+    )
+    MembershipFactory(
+        project=first, person=PersonFactory(title="Dr.", first_name="Ada", last_name="Lovelace")
+    )
+    MembershipFactory(project=first, person=PersonFactory(title="", first_name="Alan", last_name="Turing"))
+    MembershipFactory(project=first, role="researcher", person=PersonFactory(last_name="NotAPI"))
+    ProjectFactory(title="Beta", perspectives=[stat], phases=[phase2])
+    ProjectFactory(title="Gamma", perspectives=[stat], phases=[phase1])
+    ProjectFactory(title="Delta", perspectives=[appl], phases=[phase2])
+
+
+def csv_rows(response):
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+
+
+def test_project_csv_has_one_row_per_project_of_the_filter(client):
+    _filtered_projects()
+    response = client.get("/projects/csv/?perspective=stat&phase=2")
+    assert response["Content-Disposition"] == 'attachment; filename="spp2298-projects-stat-phase-2.csv"'
+    rows = csv_rows(response)
+    assert rows[0] == ["Title", "Phase", "Perspective", "Principal investigators", "Institutions", "URL"]
+    assert rows[1:] == [
+        ["Alpha", "1; 2", "Statistical", "Dr. Ada Lovelace; Alan Turing", "LMU Munich; TU Munich",
+         "http://testserver/projects/" + rows[1][5].rsplit("/", 2)[-2] + "/"],
+        ["Beta", "2", "Statistical", "", "", rows[2][5]],
+    ]  # fmt: skip
+    assert rows[1][5].startswith("http://testserver/projects/project-")
+    assert client.get(rows[1][5].removeprefix("http://testserver")).status_code == 200
+
+
+def test_project_csv_without_a_filter_lists_every_project(client):
+    _filtered_projects()
+    response = client.get("/projects/csv/")
+    assert response["Content-Disposition"] == 'attachment; filename="spp2298-projects.csv"'
+    assert response.content.startswith("\ufeff".encode())
+    assert [row[0] for row in csv_rows(response)[1:]] == ["Alpha", "Beta", "Delta", "Gamma"]
+
+
+@pytest.mark.parametrize("title", ['=HYPERLINK("http://evil")', "+1", "-1", "@SUM(A1)"])
+def test_project_csv_defuses_cells_a_spreadsheet_would_run_as_formulas(client, title):
+    ProjectFactory(title=title)
+    ProjectFactory(title="Plain - with a dash inside")
+    titles = sorted(row[0] for row in csv_rows(client.get("/projects/csv/"))[1:])
+    assert sorted(titles) == sorted(["'" + title, "Plain - with a dash inside"])
+
+
+def test_project_csv_in_german_has_german_headers(client):
+    ProjectFactory()
+    assert csv_rows(client.get("/de/projects/csv/"))[0][:2] == ["Titel", "Förderphase"]
+
+
+def test_project_table_lists_every_project_of_the_filter_unpaginated(client):
+    _filtered_projects()
+    for i in range(20):
+        ProjectFactory(title=f"Zeta {i:02}", perspectives=[PerspectiveFactory()])
+    document = lxml_html.fromstring(client.get("/projects/table/?perspective=stat").content)
+    rows = document.xpath("//table/tbody/tr")
+    assert [" ".join(row.xpath("th")[0].text_content().split()) for row in rows] == ["Alpha", "Beta", "Gamma"]
+    alpha = [" ".join(cell.text_content().split()) for cell in rows[0].xpath("td")]
+    assert alpha[0] == "1, 2" and alpha[1] == "Statistical"
+    assert "Dr. Ada Lovelace" in alpha[2] and "NotAPI" not in alpha[2]
+    assert rows[0].xpath("td[4]//li/text()") == ["LMU", "TUM"]
+    assert document.xpath("//table/caption")[0].text_content() == "Projects: Statistical"
+    assert document.xpath("//title")[0].text_content().startswith("Projects in a table: Statistical")
+    region = document.xpath("//div[@role='region']")[0]
+    assert region.get("tabindex") == "0" and region.get("aria-labelledby") == "projects-caption"
+    assert len(document.xpath("//thead//th[@scope='col']")) == 5
+    everything = lxml_html.fromstring(client.get("/projects/table/").content)
+    assert len(everything.xpath("//table/tbody/tr")) == 24
+    assert [a.get("href") for a in everything.xpath("//nav[@class='breadcrumbs']//a")] == ["/projects/"]
+
+
+def test_project_list_links_its_table_and_csv_with_the_filter(client):
+    _filtered_projects()
+    html = text(client.get("/projects/?perspective=stat&phase=2&page=1"))
+    assert 'href="/projects/table/?perspective=stat&amp;phase=2"' in html
+    assert (
+        'href="/projects/csv/?perspective=stat&amp;phase=2" download>Download as CSV (2 projects)</a>' in html
+    )
+    assert "Funding phases 1, 2" in html and "Funding phase 2<" in html
+
+
+def test_project_table_query_count_is_constant(client):
+    response, one, fifty = queries_at_1_and_50(client, "/projects/table/", _project_with_everything)
+    assert len(response.context["object_list"]) == 50
+    assert one == fifty <= 10
+
+
+def test_project_csv_query_count_is_constant(client):
+    response, one, fifty = queries_at_1_and_50(client, "/projects/csv/", _project_with_everything)
+    assert len(csv_rows(response)) == 51
+    assert one == fifty <= 10
+
+
+@pytest.mark.parametrize("slug", ["table", "csv"])
+def test_a_project_cannot_take_the_address_of_a_list_view(slug):
+    with pytest.raises(ValidationError, match="taken by the project list"):
+        ProjectFactory.build(slug=slug).clean()
+
+
 def test_project_detail_shows_members_institutions_gepris_and_related_content(client):
     institution = InstitutionFactory(name="TU Darmstadt")
     project = ProjectFactory(
@@ -124,6 +239,54 @@ def test_people_directory_groups_by_role_and_filters_by_institution(client):
     assert names == {"Burger", "Viaproject"}
     assert coordinator.full_name in text(client.get(coordinator.get_absolute_url()))
     assert pi.memberships.first().project.title in text(client.get(pi.get_absolute_url()))
+
+
+def test_people_directory_filters_by_perspective_and_names_the_filters(client):
+    stat = PerspectiveFactory(slug="stat", title="Statistical")
+    lmu = InstitutionFactory(slug="lmu", name="LMU Munich")
+    in_stat = MembershipFactory(
+        project=ProjectFactory(perspectives=[stat]), person=PersonFactory(last_name="Stat", affiliation=lmu)
+    ).person
+    PersonRoleFactory(person=in_stat, role=Role.COORDINATOR)
+    MembershipFactory(person=PersonFactory(last_name="Elsewhere", affiliation=lmu))
+    PersonRoleFactory(person=PersonFactory(last_name="Nomember", affiliation=lmu), role=Role.RESEARCHER)
+    response = client.get("/people/?perspective=stat")
+    groups = {g["title"]: [p.last_name for p in g["people"]] for g in response.context["groups"]}
+    assert groups == {"Coordinator": ["Stat"], "Principal investigators": ["Stat"]}
+    document = lxml_html.fromstring(response.content)
+    assert document.xpath("//title")[0].text_content().startswith("People: Statistical")
+    headings = [" ".join(h.text_content().split()) for h in document.xpath("//main//h2")]
+    assert headings == ["Coordinator (1)", "Principal investigators (1)"]
+    assert "1 person matches the filters." in text(response)
+    both = client.get("/people/?perspective=stat&institution=lmu")
+    assert (
+        lxml_html.fromstring(both.content)
+        .xpath("//title")[0]
+        .text_content()
+        .startswith("People: Statistical, LMU Munich")
+    )
+    everybody = {
+        p.last_name for g in client.get("/people/?institution=lmu").context["groups"] for p in g["people"]
+    }
+    assert everybody == {"Stat", "Elsewhere", "Nomember"}
+
+
+def test_people_directory_says_when_nobody_matches_and_links_to_everybody(client):
+    stat = PerspectiveFactory(slug="stat")
+    PersonRoleFactory(role=Role.RESEARCHER)
+    html = text(client.get(f"/people/?perspective={stat.slug}"))
+    assert "Nobody matches these filters." in html
+    assert '<a href="/people/">Clear the filters and show everybody</a>' in html
+
+
+def test_people_directory_shows_uploaded_photos_and_initials_otherwise(client):
+    PersonRoleFactory(person=PersonFactory(first_name="Ada", last_name="Lovelace", photo=picture("red")))
+    PersonRoleFactory(person=PersonFactory(first_name="Alan", last_name="Turing", photo=""))
+    cards = lxml_html.fromstring(client.get("/people/").content).xpath(
+        "//li[contains(@class, 'person-card')]"
+    )
+    assert [bool(card.xpath(".//img[contains(@src, '/media/people/')]")) for card in cards] == [True, False]
+    assert cards[1].xpath(".//span[@class='avatar']")[0].text_content() == "AT"
 
 
 def _person_with_roles(i):
