@@ -193,7 +193,9 @@ def rendition_at_least(name: str, min_width: int) -> Rendition:
     width, height = size
     for candidate in rendition_widths(width):
         if candidate >= min_width:
-            return Rendition(rendition_name(name, candidate), candidate, max(1, round(height * candidate / width)))
+            return Rendition(
+                rendition_name(name, candidate), candidate, max(1, round(height * candidate / width))
+            )
     return Rendition(name, width, height)
 
 

@@ -231,7 +231,9 @@ class SiteSettings(models.Model):
         _("home page picture credit"),
         max_length=200,
         blank=True,
-        help_text=_("Shown in small print under the picture, e.g. “Photo: Jane Doe” or “Illustration: SPP 2298”."),
+        help_text=_(
+            "Shown in small print under the picture, e.g. “Photo: Jane Doe” or “Illustration: SPP 2298”."
+        ),
     )
     history = HistoricalRecords()
 
@@ -292,7 +294,9 @@ class Partner(models.Model):
     name = models.CharField(
         _("name"),
         max_length=200,
-        help_text=_("The full name, e.g. “Deutsche Forschungsgemeinschaft (DFG)”: the logo's text alternative."),
+        help_text=_(
+            "The full name, e.g. “Deutsche Forschungsgemeinschaft (DFG)”: the logo's text alternative."
+        ),
     )
     url = models.URLField(_("web address"), blank=True)
     logo = ProcessedImageField(

@@ -2,98 +2,254 @@
 
 import django.db.models.deletion
 import simple_history.models
-import spp_site.images
 from django.conf import settings
 from django.db import migrations, models
 
+import spp_site.images
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('spp_site', '0008_slug_help_texts'),
+        ("spp_site", "0008_slug_help_texts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalsitesettings',
-            name='hero_alt',
-            field=models.CharField(blank=True, help_text='What the picture shows, for people who cannot see it.', max_length=200, verbose_name='home page picture description'),
+            model_name="historicalsitesettings",
+            name="hero_alt",
+            field=models.CharField(
+                blank=True,
+                help_text="What the picture shows, for people who cannot see it.",
+                max_length=200,
+                verbose_name="home page picture description",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsitesettings',
-            name='hero_credit',
-            field=models.CharField(blank=True, help_text='Shown in small print under the picture, e.g. “Photo: Jane Doe” or “Illustration: SPP 2298”.', max_length=200, verbose_name='home page picture credit'),
+            model_name="historicalsitesettings",
+            name="hero_credit",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown in small print under the picture, e.g. “Photo: Jane Doe” or “Illustration: SPP 2298”.",
+                max_length=200,
+                verbose_name="home page picture credit",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsitesettings',
-            name='hero_image',
-            field=models.TextField(blank=True, help_text="Optional: a wide picture at the top of the home page (at least 1600 pixels wide, about 3:1). An illustration or a photo of the program's own, never stock imagery.", max_length=200, verbose_name='home page picture'),
+            model_name="historicalsitesettings",
+            name="hero_image",
+            field=models.TextField(
+                blank=True,
+                help_text="Optional: a wide picture at the top of the home page (at least 1600 pixels wide, about 3:1). An illustration or a photo of the program's own, never stock imagery.",
+                max_length=200,
+                verbose_name="home page picture",
+            ),
         ),
         migrations.AddField(
-            model_name='sitesettings',
-            name='hero_alt',
-            field=models.CharField(blank=True, help_text='What the picture shows, for people who cannot see it.', max_length=200, verbose_name='home page picture description'),
+            model_name="sitesettings",
+            name="hero_alt",
+            field=models.CharField(
+                blank=True,
+                help_text="What the picture shows, for people who cannot see it.",
+                max_length=200,
+                verbose_name="home page picture description",
+            ),
         ),
         migrations.AddField(
-            model_name='sitesettings',
-            name='hero_credit',
-            field=models.CharField(blank=True, help_text='Shown in small print under the picture, e.g. “Photo: Jane Doe” or “Illustration: SPP 2298”.', max_length=200, verbose_name='home page picture credit'),
+            model_name="sitesettings",
+            name="hero_credit",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown in small print under the picture, e.g. “Photo: Jane Doe” or “Illustration: SPP 2298”.",
+                max_length=200,
+                verbose_name="home page picture credit",
+            ),
         ),
         migrations.AddField(
-            model_name='sitesettings',
-            name='hero_image',
-            field=spp_site.images.ProcessedImageField(blank=True, help_text="Optional: a wide picture at the top of the home page (at least 1600 pixels wide, about 3:1). An illustration or a photo of the program's own, never stock imagery.", max_dimension=1600, max_length=200, upload_to='site', verbose_name='home page picture'),
+            model_name="sitesettings",
+            name="hero_image",
+            field=spp_site.images.ProcessedImageField(
+                blank=True,
+                help_text="Optional: a wide picture at the top of the home page (at least 1600 pixels wide, about 3:1). An illustration or a photo of the program's own, never stock imagery.",
+                max_dimension=1600,
+                max_length=200,
+                upload_to="site",
+                verbose_name="home page picture",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsitesettings',
-            name='logo',
-            field=models.TextField(blank=True, help_text='Shown in the header beside the short name, and in link previews of pages without a picture of their own. A square mark works best (at least 512 × 512 pixels, PNG with a transparent background). Without a logo the header shows “SPP” in a circle.', max_length=200, verbose_name='logo'),
+            model_name="historicalsitesettings",
+            name="logo",
+            field=models.TextField(
+                blank=True,
+                help_text="Shown in the header beside the short name, and in link previews of pages without a picture of their own. A square mark works best (at least 512 × 512 pixels, PNG with a transparent background). Without a logo the header shows “SPP” in a circle.",
+                max_length=200,
+                verbose_name="logo",
+            ),
         ),
         migrations.AlterField(
-            model_name='sitesettings',
-            name='logo',
-            field=spp_site.images.ProcessedImageField(blank=True, help_text='Shown in the header beside the short name, and in link previews of pages without a picture of their own. A square mark works best (at least 512 × 512 pixels, PNG with a transparent background). Without a logo the header shows “SPP” in a circle.', max_dimension=800, max_length=200, upload_to='site', verbose_name='logo'),
+            model_name="sitesettings",
+            name="logo",
+            field=spp_site.images.ProcessedImageField(
+                blank=True,
+                help_text="Shown in the header beside the short name, and in link previews of pages without a picture of their own. A square mark works best (at least 512 × 512 pixels, PNG with a transparent background). Without a logo the header shows “SPP” in a circle.",
+                max_dimension=800,
+                max_length=200,
+                upload_to="site",
+                verbose_name="logo",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalPartner',
+            name="HistoricalPartner",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('funded_by', 'Funded by'), ('coordinated_at', 'Coordinated at'), ('in_cooperation_with', 'In cooperation with'), ('supported_by', 'Supported by')], default='funded_by', help_text="The line above the mark, in the visitor's language.", max_length=30, verbose_name='role')),
-                ('name', models.CharField(help_text="The full name, e.g. “Deutsche Forschungsgemeinschaft (DFG)”: the logo's text alternative.", max_length=200, verbose_name='name')),
-                ('url', models.URLField(blank=True, verbose_name='web address')),
-                ('logo', models.TextField(blank=True, help_text="Optional; only with the owner's permission. Shown at most 3 rem high; without a logo the footer shows the name.", max_length=200, verbose_name='logo')),
-                ('order', models.PositiveSmallIntegerField(default=0, help_text='Smaller numbers first.', verbose_name='order')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('site', models.ForeignKey(blank=True, db_constraint=False, default=1, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='spp_site.sitesettings', verbose_name='site settings')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("funded_by", "Funded by"),
+                            ("coordinated_at", "Coordinated at"),
+                            ("in_cooperation_with", "In cooperation with"),
+                            ("supported_by", "Supported by"),
+                        ],
+                        default="funded_by",
+                        help_text="The line above the mark, in the visitor's language.",
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The full name, e.g. “Deutsche Forschungsgemeinschaft (DFG)”: the logo's text alternative.",
+                        max_length=200,
+                        verbose_name="name",
+                    ),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="web address")),
+                (
+                    "logo",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional; only with the owner's permission. Shown at most 3 rem high; without a logo the footer shows the name.",
+                        max_length=200,
+                        verbose_name="logo",
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="Smaller numbers first.", verbose_name="order"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        default=1,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="spp_site.sitesettings",
+                        verbose_name="site settings",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical funder or partner',
-                'verbose_name_plural': 'historical funders and partners',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical funder or partner",
+                "verbose_name_plural": "historical funders and partners",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('funded_by', 'Funded by'), ('coordinated_at', 'Coordinated at'), ('in_cooperation_with', 'In cooperation with'), ('supported_by', 'Supported by')], default='funded_by', help_text="The line above the mark, in the visitor's language.", max_length=30, verbose_name='role')),
-                ('name', models.CharField(help_text="The full name, e.g. “Deutsche Forschungsgemeinschaft (DFG)”: the logo's text alternative.", max_length=200, verbose_name='name')),
-                ('url', models.URLField(blank=True, verbose_name='web address')),
-                ('logo', spp_site.images.ProcessedImageField(blank=True, help_text="Optional; only with the owner's permission. Shown at most 3 rem high; without a logo the footer shows the name.", max_dimension=600, max_length=200, upload_to='partners', verbose_name='logo')),
-                ('order', models.PositiveSmallIntegerField(default=0, help_text='Smaller numbers first.', verbose_name='order')),
-                ('site', models.ForeignKey(default=1, on_delete=django.db.models.deletion.CASCADE, related_name='partners', to='spp_site.sitesettings', verbose_name='site settings')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("funded_by", "Funded by"),
+                            ("coordinated_at", "Coordinated at"),
+                            ("in_cooperation_with", "In cooperation with"),
+                            ("supported_by", "Supported by"),
+                        ],
+                        default="funded_by",
+                        help_text="The line above the mark, in the visitor's language.",
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The full name, e.g. “Deutsche Forschungsgemeinschaft (DFG)”: the logo's text alternative.",
+                        max_length=200,
+                        verbose_name="name",
+                    ),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="web address")),
+                (
+                    "logo",
+                    spp_site.images.ProcessedImageField(
+                        blank=True,
+                        help_text="Optional; only with the owner's permission. Shown at most 3 rem high; without a logo the footer shows the name.",
+                        max_dimension=600,
+                        max_length=200,
+                        upload_to="partners",
+                        verbose_name="logo",
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="Smaller numbers first.", verbose_name="order"
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        default=1,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="partners",
+                        to="spp_site.sitesettings",
+                        verbose_name="site settings",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'funder or partner',
-                'verbose_name_plural': 'funders and partners',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "funder or partner",
+                "verbose_name_plural": "funders and partners",
+                "ordering": ["order", "pk"],
             },
         ),
     ]

@@ -15,7 +15,13 @@ from django.utils.safestring import mark_safe
 
 from spp_site import i18n
 from spp_site import structured_data as schema
-from spp_site.images import SHARED_LOGO_WIDTH, image_size, rendition_at_least, rendition_name, rendition_widths
+from spp_site.images import (
+    SHARED_LOGO_WIDTH,
+    image_size,
+    rendition_at_least,
+    rendition_name,
+    rendition_widths,
+)
 from spp_site.markdown import markdown_to_text, render_markdown
 
 register = template.Library()
@@ -167,7 +173,11 @@ def logo_for_sharing(context):
     if not logo:
         return None
     copy = rendition_at_least(logo.name, SHARED_LOGO_WIDTH)
-    return {"url": absolute_url(context, logo.storage.url(copy.name)), "width": copy.width, "height": copy.height}
+    return {
+        "url": absolute_url(context, logo.storage.url(copy.name)),
+        "width": copy.width,
+        "height": copy.height,
+    }
 
 
 @register.simple_tag
