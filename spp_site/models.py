@@ -305,7 +305,8 @@ class Partner(models.Model):
         blank=True,
         max_dimension=600,
         help_text=_(
-            "Optional; only with the owner's permission. Shown at most 3 rem high; without a logo the "
+            "Optional, and only with the owner's permission. The footer shows it small, on a white "
+            "background: a wide logo, PNG with a transparent background, works best. Without a logo the "
             "footer shows the name."
         ),
     )
