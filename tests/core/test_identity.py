@@ -4,6 +4,7 @@ self-hosted typeface."""
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -119,7 +120,9 @@ def test_the_footer_shows_the_partners_in_their_order_with_links_named_by_their_
     funder, university = (item.xpath(".//a")[0] for item in items)
     assert funder.get("href") == "https://www.dfg.de/"
     (logo,) = funder.xpath(".//img")
-    assert logo.get("alt") == "Deutsche Forschungsgemeinschaft (DFG)" and logo.get("src").startswith("/media/partners/")
+    assert logo.get("alt") == "Deutsche Forschungsgemeinschaft (DFG)" and logo.get("src").startswith(
+        "/media/partners/"
+    )
     assert funder.text_content().strip() == ""  # the image's alt text is the link's name
     # A partner without a logo: its name, as the link's text.
     assert university.get("href") == "https://www.lmu.de/" and not university.xpath(".//img")
@@ -233,12 +236,14 @@ def test_the_typeface_is_served_from_the_sites_own_static_files_with_its_licence
     (preload,) = document.xpath('//link[@rel="preload"][@as="font"]')
     assert preload.get("href") == f"/static/{FONT}"
     assert preload.get("type") == "font/woff2" and preload.get("crossorigin") is not None
-    fetched = document.xpath('//link[@rel="stylesheet" or @rel="preload" or @rel="icon"]/@href | //script/@src')
+    fetched = document.xpath(
+        '//link[@rel="stylesheet" or @rel="preload" or @rel="icon"]/@href | //script/@src'
+    )
     assert fetched and all(url.startswith("/static/") for url in fetched), fetched
 
 
 def test_every_font_face_swaps_and_points_at_a_static_file():
-    css = open(finders.find("css/site.css"), encoding="utf-8").read()
+    css = Path(finders.find("css/site.css")).read_text(encoding="utf-8")
     faces = re.findall(r"@font-face\s*{([^}]*)}", css)
     web_fonts = [face for face in faces if "url(" in face]
     assert len(web_fonts) == 2
