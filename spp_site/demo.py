@@ -191,6 +191,7 @@ def seed(log, coordinating_institution=None):
             coordinating_institution=coordinating_institution,
         )
     site = SiteSettings.load()
+    missing = not site.logo or not site.hero_image
     if not site.logo:
         site.logo = SimpleUploadedFile("logo.png", logo_mark())
         site.logo_alt = "SPP 2298 logo: a small neural network"
@@ -200,7 +201,8 @@ def seed(log, coordinating_institution=None):
             "An abstract drawing: points joined in layers like a neural network, crossed by a wave."
         )
         site.hero_credit = "Illustration: SPP 2298"
-    site.save()
+    if missing:  # a second run changes nothing (and writes no history)
+        site.save()
     if not Partner.objects.exists():
         for order, (role, name, url, initials, palette) in enumerate(PARTNERS, start=1):
             Partner.objects.create(

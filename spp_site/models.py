@@ -322,7 +322,7 @@ class Partner(models.Model):
         return f"{self.get_role_display()} {self.name}"
 
     def get_absolute_url(self):
-        return self.site.get_absolute_url()
+        return reverse("site:home")  # shown in every page's footer; the home page stands for them
 
 
 class SearchEntry(models.Model):
