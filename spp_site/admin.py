@@ -611,9 +611,9 @@ class PageAdmin(PublishableAdmin):
     ]
 
 
-class PartnerInline(ContentInlineMixin, admin.TabularInline):
+class PartnerInline(ContentInlineMixin, admin.StackedInline):
     """The funders and partners in the footer, in the order of their numbers (works without
-    JavaScript: renumber to move a row)."""
+    JavaScript: renumber to move a row). Stacked, not tabular: every input has its own label."""
 
     model = Partner
     extra = 0

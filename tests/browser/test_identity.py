@@ -52,3 +52,31 @@ def test_home_page_with_picture_and_partners_fits_the_screen(demo_site, browser,
     page.screenshot(path=str(artifacts / f"{name}-home.png"), full_page=True)
     page.locator(".site-footer").screenshot(path=str(artifacts / f"{name}-footer.png"))
     context.close()
+
+
+def test_site_administrator_adds_a_partner_row_in_the_admin(live_server, site_admin, page, artifacts):
+    from spp_site.models import Partner, SiteSettings
+    from tests.browser.conftest import login
+    from tests.browser.test_admin_accessibility import serious
+    from tests.browser.test_quality import axe_violations
+
+    SiteSettings.load().save()
+    Partner.objects.create(order=1, name="Deutsche Forschungsgemeinschaft (DFG)", url="https://www.dfg.de/")
+    login(page, live_server, "siteadmin", "admin-pass-123")
+    page.goto(f"{live_server.url}/admin/spp_site/sitesettings/1/change/")
+    page.click("#partners-group .add-row a")  # "Add another funder or partner" (the admin's JavaScript)
+    row = page.locator("#partners-group .inline-related.dynamic-partners").last
+    row.locator("input[name$='-order']").fill("2")
+    row.locator("select[name$='-role']").select_option("coordinated_at")
+    row.locator("input[name$='-name']").fill("LMU Munich")
+    row.locator("input[name$='-url']").fill("https://www.lmu.de/")
+    assert serious(axe_violations(page)) == []
+    page.screenshot(path=str(artifacts / "identity-admin-site-settings.png"), full_page=True)
+    page.click("input[name=_save]")
+    # Saved: back on the one form (the list page of the site settings leads to it), with no error.
+    page.wait_for_selector(".messagelist .success")
+    assert page.locator(".errornote").count() == 0
+    assert list(Partner.objects.values_list("name", "role")) == [
+        ("Deutsche Forschungsgemeinschaft (DFG)", "funded_by"),
+        ("LMU Munich", "coordinated_at"),
+    ]
