@@ -37,7 +37,7 @@ from .formats import range_format
 from .images import image_size, rendition_name
 from .invitations import RoleFormMixin
 from .markdown import render_markdown
-from .models import ALT_TEXT_PLACEHOLDER, MarkdownImage, OldUrl, Page, SiteSettings
+from .models import ALT_TEXT_PLACEHOLDER, MarkdownImage, OldUrl, Page, Partner, SiteSettings
 from .publishing import Status
 
 
@@ -611,11 +611,44 @@ class PageAdmin(PublishableAdmin):
     ]
 
 
+class PartnerInline(ContentInlineMixin, admin.StackedInline):
+    """The funders and partners in the footer, in the order of their numbers (works without
+    JavaScript: renumber to move a row). Stacked, not tabular: every input has its own label."""
+
+    model = Partner
+    extra = 0
+    fields = ["order", "role", "name", "url", "logo"]
+
+
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(ContentAdmin):
     """One row: the list page goes straight to its form."""
 
     autocomplete_fields = ["coordinating_institution"]
+    inlines = [PartnerInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "program_name",
+                    "short_name",
+                    "tagline",
+                    "dfg_number",
+                    "contact_email",
+                    "coordinating_institution",
+                ]
+            },
+        ),
+        (_("Logo"), {"fields": ["logo", "logo_alt"]}),
+        (
+            _("Home page picture"),
+            {
+                "fields": ["hero_image", "hero_alt", "hero_credit"],
+                "description": _("Optional. Without a picture the home page starts with the program's name."),
+            },
+        ),
+    ]
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_or_change_permission(request):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
-from .models import Page, SiteSettings
+from .models import Page, Partner, SiteSettings
 from .pagecache import cached_until_change
 
 MAIN_MENU = [
@@ -17,8 +17,8 @@ MAIN_MENU = [
 
 
 def site(request):
-    """Site settings, menus and footer links for base.html: read from the database once after
-    each change (two small queries), from the cache otherwise."""
+    """Site settings, menus, footer links and partners for base.html: read from the database once
+    after each change (three small queries), from the cache otherwise."""
     return {
         **cached_until_change("site-chrome", _site_chrome),
         "main_menu": MAIN_MENU,
@@ -32,4 +32,5 @@ def _site_chrome():
         "site_settings": SiteSettings.load(),
         "menu_pages": [p for p in pages if p.show_in_menu],
         "footer_pages": [p for p in pages if p.show_in_footer],
+        "partners": list(Partner.objects.all()),
     }

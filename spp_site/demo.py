@@ -1,10 +1,15 @@
 """Demo content of the site itself: the editors' pages (About, Imprint, Privacy, …) and the site
-settings. Idempotent like the apps' demo modules: what exists is left as it is."""
+settings with a logo, a home page picture and the funder and coordinating university in the footer
+(neutral marks drawn by spp_site.demo_media, never the organisations' real logos). Idempotent like
+the apps' demo modules: what exists is left as it is."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .models import Page, SiteSettings
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from .demo_media import hero_picture, logo_mark, partner_mark
+from .models import Page, Partner, SiteSettings
 from .publishing import Status
 
 PAGES_PUBLISHED = datetime(2021, 1, 1, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -185,4 +190,36 @@ def seed(log, coordinating_institution=None):
             contact_email="coordination@spp2298.example.org",
             coordinating_institution=coordinating_institution,
         )
-    log(f"site: {Page.objects.count()} pages, site settings in place")
+    site = SiteSettings.load()
+    missing = not site.logo or not site.hero_image
+    if not site.logo:
+        site.logo = SimpleUploadedFile("logo.png", logo_mark())
+        site.logo_alt = "SPP 2298 logo: a small neural network"
+    if not site.hero_image:
+        site.hero_image = SimpleUploadedFile("home.jpg", hero_picture())
+        site.hero_alt = (
+            "An abstract drawing: points joined in layers like a neural network, crossed by a wave."
+        )
+        site.hero_credit = "Illustration: SPP 2298"
+    if missing:  # a second run changes nothing (and writes no history)
+        site.save()
+    if not Partner.objects.exists():
+        for order, (role, name, url, initials, palette) in enumerate(PARTNERS, start=1):
+            Partner.objects.create(
+                site=site,
+                order=order,
+                role=role,
+                name=name,
+                url=url,
+                logo=SimpleUploadedFile(
+                    f"{initials.lower()}.png", partner_mark(initials, "Demo mark", palette)
+                ),
+            )
+    log(f"site: {Page.objects.count()} pages, site settings with logo, home page picture and partners")
+
+
+# role, name, web address, initials on the neutral demo mark, its palette (spp_site.demo_media)
+PARTNERS = [
+    (Partner.Role.FUNDED_BY, "Deutsche Forschungsgemeinschaft (DFG)", "https://www.dfg.de/", "DFG", 0),
+    (Partner.Role.COORDINATED_AT, "LMU Munich", "https://www.lmu.de/", "LMU", 1),
+]

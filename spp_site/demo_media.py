@@ -194,3 +194,82 @@ def portrait(initials: str, seed: str) -> bytes:
     out = io.BytesIO()
     img.save(out, format="JPEG", quality=88)
     return out.getvalue()
+
+
+# --- the site's own marks (neutral shapes and initials, drawn here: never a third party's logo) --------
+
+
+def _png(img: Image.Image) -> bytes:
+    out = io.BytesIO()
+    img.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def logo_mark(size: int = 512) -> bytes:
+    """The demo program's logo: a small three-layer network in white on a navy rounded square
+    (PNG with a transparent background)."""
+    dark, light, accent = PALETTES[0]
+    img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle([0, 0, size - 1, size - 1], radius=size // 6, fill=dark)
+    layers = [
+        [(0.24, y) for y in (0.30, 0.50, 0.70)],
+        [(0.50, y) for y in (0.22, 0.40, 0.60, 0.78)],
+        [(0.76, y) for y in (0.38, 0.62)],
+    ]
+    points = [[(int(x * size), int(y * size)) for x, y in layer] for layer in layers]
+    for left, right in zip(points, points[1:], strict=False):
+        for a in left:
+            for b in right:
+                draw.line([a, b], fill=(*light, 200), width=max(2, size // 90))
+    radius = size // 20
+    for i, layer in enumerate(points):
+        for x, y in layer:
+            fill = accent if i == len(points) - 1 else light
+            draw.ellipse(
+                [x - radius, y - radius, x + radius, y + radius], fill=fill, outline=light, width=size // 120
+            )
+    return _png(img)
+
+
+def partner_mark(initials: str, caption: str, palette_index: int = 0) -> bytes:
+    """A neutral mark for a demo partner: its initials in a rounded rectangle, a caption beside
+    them (a stand-in, deliberately unlike the organisation's real logo)."""
+    dark, light, _accent = PALETTES[palette_index % len(PALETTES)]
+    img = Image.new("RGBA", (720, 200), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle([8, 20, 248, 180], radius=28, fill=dark)
+    draw.text((128, 100), initials, fill=light, font=_font(84), anchor="mm")
+    draw.text((280, 100), caption, fill=dark, font=_font(44), anchor="lm")
+    return _png(img)
+
+
+def hero_picture(size=(1600, 560)) -> bytes:
+    """The demo home page picture: a soft diagonal gradient with a network-like line drawing (JPEG)."""
+    w, h = size
+    dark, light, accent = PALETTES[0]
+    start, end = (226, 236, 246), (196, 216, 236)
+    vertical = Image.linear_gradient("L")
+    gradient = Image.blend(vertical, vertical.rotate(90), 0.5).resize((w, h), Image.Resampling.BICUBIC)
+    img = Image.composite(Image.new("RGB", size, end), Image.new("RGB", size, start), gradient)
+    draw = ImageDraw.Draw(img, "RGBA")
+    rng = random.Random("spp-2298-home")
+    nodes = []
+    for column in range(9):
+        x = int(w * (0.05 + 0.9 * column / 8))
+        for _ in range(rng.randint(3, 5)):
+            nodes.append((x + rng.randint(-40, 40), rng.randint(int(h * 0.1), int(h * 0.9)), column))
+    for x1, y1, c1 in nodes:
+        for x2, y2, c2 in nodes:
+            if c2 == c1 + 1 and rng.random() < 0.55:
+                draw.line([(x1, y1), (x2, y2)], fill=(*dark, 70), width=2)
+    for k in range(400):  # a slow wave through the network, in the accent colour
+        t = k / 400
+        x, y = int(w * t), int(h * (0.55 + 0.25 * math.sin(2 * math.pi * (t * 1.3 + 0.1))))
+        draw.ellipse([x - 2, y - 2, x + 2, y + 2], fill=(*accent, 150))
+    for x, y, _column in nodes:
+        r = rng.randint(6, 11)
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=(*light, 255), outline=(*dark, 200), width=3)
+    out = io.BytesIO()
+    img.save(out, format="JPEG", quality=88)
+    return out.getvalue()

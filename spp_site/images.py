@@ -29,6 +29,9 @@ ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF", "
 RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
 DEFAULT_MAX_DIMENSION = 2400
 WEBP_QUALITY = 82
+# Link previews (Open Graph) and structured data show the site logo this wide at least: a
+# rendition, not the upload.
+SHARED_LOGO_WIDTH = 600
 
 _SIZE_IN_NAME = re.compile(r"-(\d{1,5})x(\d{1,5})\.webp$")
 _RENDITION = re.compile(r"^(?P<stem>.+-\d{1,5}x\d{1,5})\.w\d{1,5}\.webp$")
@@ -172,6 +175,28 @@ def rendition_widths(width: int) -> list[int]:
 def rendition_name(name: str, width: int) -> str:
     stem = name[: -len(".webp")] if name.endswith(".webp") else name
     return f"{stem}.w{width}.webp"
+
+
+@dataclass(frozen=True)
+class Rendition:
+    name: str
+    width: int | None
+    height: int | None
+
+
+def rendition_at_least(name: str, min_width: int) -> Rendition:
+    """The smallest stored copy of a processed image that is at least `min_width` pixels wide (the
+    original when no rendition is): for link previews and structured data, which want one address."""
+    size = image_size(name)
+    if size is None:
+        return Rendition(name, None, None)
+    width, height = size
+    for candidate in rendition_widths(width):
+        if candidate >= min_width:
+            return Rendition(
+                rendition_name(name, candidate), candidate, max(1, round(height * candidate / width))
+            )
+    return Rendition(name, width, height)
 
 
 def rendition_names(name: str) -> list[str]:

@@ -17,6 +17,10 @@ from .identifiers import gepris_url, validate_gepris_id
 from .images import ProcessedImageField
 from .publishing import Publishable
 
+# The home page picture is stored at most this wide (renditions of 320 … 1280 pixels beside it): a
+# sharp picture on a large screen without a heavy original for the largest contentful paint.
+HERO_MAX_DIMENSION = 1600
+
 ALT_TEXT_PLACEHOLDER = _("Describe this image for people who cannot see it")
 
 
@@ -195,8 +199,42 @@ class SiteSettings(models.Model):
         related_name="+",
         verbose_name=_("coordinating institution"),
     )
-    logo = ProcessedImageField(_("logo"), upload_to="site", blank=True, max_dimension=800)
+    logo = ProcessedImageField(
+        _("logo"),
+        upload_to="site",
+        blank=True,
+        max_dimension=800,
+        help_text=_(
+            "Shown in the header beside the short name, and in link previews of pages without a picture "
+            "of their own. A square mark works best (at least 512 × 512 pixels, PNG with a transparent "
+            "background). Without a logo the header shows “SPP” in a circle."
+        ),
+    )
     logo_alt = models.CharField(_("logo description"), max_length=200, blank=True)
+    hero_image = ProcessedImageField(
+        _("home page picture"),
+        upload_to="site",
+        blank=True,
+        max_dimension=HERO_MAX_DIMENSION,
+        help_text=_(
+            "Optional: a wide picture at the top of the home page (at least 1600 pixels wide, about 3:1). "
+            "An illustration or a photo of the program's own, never stock imagery."
+        ),
+    )
+    hero_alt = models.CharField(
+        _("home page picture description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the picture shows, for people who cannot see it."),
+    )
+    hero_credit = models.CharField(
+        _("home page picture credit"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Shown in small print under the picture, e.g. “Photo: Jane Doe” or “Illustration: SPP 2298”."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -221,6 +259,70 @@ class SiteSettings(models.Model):
     @property
     def gepris_url(self):
         return gepris_url(self.dfg_number)
+
+    def clean(self):
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError(
+                {"hero_alt": _("Describe the home page picture for visitors who cannot see it.")}
+            )
+
+
+class Partner(models.Model):
+    """A funder or partner institution, shown as a mark (its logo, or its name) in the footer of
+    every page, in the order the site settings give."""
+
+    class Role(models.TextChoices):
+        FUNDED_BY = "funded_by", _("Funded by")
+        COORDINATED_AT = "coordinated_at", _("Coordinated at")
+        IN_COOPERATION_WITH = "in_cooperation_with", _("In cooperation with")
+        SUPPORTED_BY = "supported_by", _("Supported by")
+
+    site = models.ForeignKey(
+        SiteSettings,
+        on_delete=models.CASCADE,
+        related_name="partners",
+        default=1,
+        verbose_name=_("site settings"),
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=30,
+        choices=Role.choices,
+        default=Role.FUNDED_BY,
+        help_text=_("The line above the mark, in the visitor's language."),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_(
+            "The full name, e.g. “Deutsche Forschungsgemeinschaft (DFG)”: the logo's text alternative."
+        ),
+    )
+    url = models.URLField(_("web address"), blank=True)
+    logo = ProcessedImageField(
+        _("logo"),
+        upload_to="partners",
+        blank=True,
+        max_dimension=600,
+        help_text=_(
+            "Optional, and only with the owner's permission. The footer shows it small, on a white "
+            "background: a wide logo, PNG with a transparent background, works best. Without a logo the "
+            "footer shows the name."
+        ),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Smaller numbers first."))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("funder or partner")
+        verbose_name_plural = _("funders and partners")
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("site:home")  # shown in every page's footer; the home page stands for them
 
 
 class SearchEntry(models.Model):

@@ -436,6 +436,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF],
+        "font-src": [SELF],  # the self-hosted typeface (static/fonts)
         "connect-src": [SELF],  # the admin's preview, image upload and autocomplete
         "form-action": [SELF],
         "base-uri": [NONE],

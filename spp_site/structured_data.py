@@ -25,6 +25,7 @@ from events.models import AgendaItem, Event
 from news.models import NewsItem
 from programs.models import Person
 
+from .images import SHARED_LOGO_WIDTH, rendition_at_least
 from .markdown import markdown_to_text
 from .models import SiteSettings
 from .text import single_line
@@ -88,6 +89,14 @@ def _image(request, field_file):
     return request.build_absolute_uri(field_file.url) if field_file else None
 
 
+def _logo(request, field_file):
+    """The logo's rendition for sharing (about 640 pixels wide), not the upload itself."""
+    if not field_file:
+        return None
+    copy = rendition_at_least(field_file.name, SHARED_LOGO_WIDTH)
+    return request.build_absolute_uri(field_file.storage.url(copy.name))
+
+
 def _description(summary, markdown=""):
     text = summary or markdown_to_text(markdown)
     return Truncator(text).words(DESCRIPTION_WORDS)
@@ -102,7 +111,7 @@ def program(request, site: SiteSettings) -> dict:
         "name": site.program_name,
         "alternateName": site.short_name,
         "url": home,
-        "logo": _image(request, site.logo),
+        "logo": _logo(request, site.logo),
     }
 
 

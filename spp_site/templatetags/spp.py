@@ -15,7 +15,13 @@ from django.utils.safestring import mark_safe
 
 from spp_site import i18n
 from spp_site import structured_data as schema
-from spp_site.images import image_size, rendition_name, rendition_widths
+from spp_site.images import (
+    SHARED_LOGO_WIDTH,
+    image_size,
+    rendition_at_least,
+    rendition_name,
+    rendition_widths,
+)
 from spp_site.markdown import markdown_to_text, render_markdown
 
 register = template.Library()
@@ -159,11 +165,29 @@ def dimensions(field_file):
     return image_size(field_file.name) if field_file else None
 
 
+@register.simple_tag(takes_context=True)
+def logo_for_sharing(context):
+    """The site logo as link previews show it when a page has no picture of its own: a rendition
+    about 640 pixels wide (never the full upload), with an absolute address; None without a logo."""
+    logo = context["site_settings"].logo
+    if not logo:
+        return None
+    copy = rendition_at_least(logo.name, SHARED_LOGO_WIDTH)
+    return {
+        "url": absolute_url(context, logo.storage.url(copy.name)),
+        "width": copy.width,
+        "height": copy.height,
+    }
+
+
 @register.simple_tag
-def picture(field_file, alt, sizes="100vw", css_class="", loading="lazy", default_width=960):
+def picture(
+    field_file, alt, sizes="100vw", css_class="", loading="lazy", default_width=960, fetchpriority=""
+):
     """<img> for a processed image with width/height, a srcset of its renditions, and lazy loading.
 
-    `alt` may be "" for a decorative image (then it is hidden from assistive technology)."""
+    `alt` may be "" for a decorative image (then it is hidden from assistive technology). The
+    page's main picture passes `loading="eager" fetchpriority="high"` (largest contentful paint)."""
     if not field_file:
         return ""
     name = field_file.name
@@ -180,7 +204,7 @@ def picture(field_file, alt, sizes="100vw", css_class="", loading="lazy", defaul
     srcset = format_html_join(", ", "{} {}w", candidates)
     src = next((u for u, w in candidates if w >= default_width), url)
     return format_html(
-        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{} loading="{}" decoding="async">',
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{} loading="{}"{} decoding="async">',
         src,
         srcset,
         sizes,
@@ -189,6 +213,7 @@ def picture(field_file, alt, sizes="100vw", css_class="", loading="lazy", defaul
         alt,
         format_html(' class="{}"', css_class) if css_class else "",
         loading,
+        format_html(' fetchpriority="{}"', fetchpriority) if fetchpriority else "",
     )
 
 

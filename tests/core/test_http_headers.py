@@ -20,6 +20,7 @@ PAGE_POLICY = {
     "script-src": ["'self'"],
     "style-src": ["'self'"],
     "img-src": ["'self'"],
+    "font-src": ["'self'"],  # the self-hosted typeface
     "connect-src": ["'self'"],
     "form-action": ["'self'"],
     "base-uri": ["'none'"],
