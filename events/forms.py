@@ -144,7 +144,7 @@ class SpeakerUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Slide file"),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
-        help_text=interpolate_lazy(_("%(accepted)s."), {"accepted": ACCEPTED_TEXT}),
+        help_text=interpolate_lazy(_("Accepted: %(accepted)s."), {"accepted": ACCEPTED_TEXT}),
         error_messages={"required": _("Choose the slide file to upload.")},
     )
     title = forms.CharField(
