@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from spp_site.images import process_pil_image, store_processed_image
+from spp_site.images import process_pil_image, rendition_names, store_processed_image
 
 from .models import SlideDeck, SlideDeckVersion, SpeakerUpload, UploadLink
 from .uploads import InspectedDocument, inspect_document
@@ -55,7 +55,7 @@ def _store_thumbnail(inspected: InspectedDocument) -> tuple[str, list[str]]:
     processed = process_pil_image(inspected.thumbnail, max_dimension=960)
     existed = default_storage.exists(processed.name(THUMBNAIL_DIR))
     name = store_processed_image(processed, THUMBNAIL_DIR)
-    return name, [] if existed else [name]
+    return name, [] if existed else [name, *rendition_names(name)]
 
 
 def attach_file(deck: SlideDeck, uploaded, inspected: InspectedDocument | None = None) -> SlideDeck:

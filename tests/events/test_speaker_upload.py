@@ -4,11 +4,13 @@ stays out of pages, Referers and logs."""
 
 import logging
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -219,6 +221,29 @@ def test_a_replaced_file_that_another_upload_holds_is_kept(client, link, talk, c
         upload(client, pdf_upload("else.pdf", pages=5))
     kept = SpeakerUpload.objects.get(link=other)
     assert kept.status == "pending" and default_storage.exists(kept.file.name)
+
+
+def test_orphan_cleanup_keeps_a_pending_uploads_file_and_picture(client, link):
+    opened(client, link)
+    upload(client, pdf_upload())
+    received = SpeakerUpload.objects.get()
+    call_command("cleanup_media", "--min-age", "0", stdout=StringIO())
+    assert default_storage.exists(received.file.name)
+    assert default_storage.exists(received.thumbnail.name)
+
+
+def test_a_failure_while_saving_leaves_no_file_and_no_row(link, monkeypatch, media_root):
+    from events import services
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services.SpeakerUpload.objects, "create", fail)
+    with pytest.raises(RuntimeError):
+        services.receive_speaker_upload(link, pdf_upload(), title="T", licence="cc-by-4.0")
+    assert not [path for path in media_root.rglob("*") if path.is_file()]
+    link.refresh_from_db()
+    assert link.bytes_received == 0 and link.first_used_at is None
 
 
 def test_forged_fields_cannot_send_a_file_to_another_talk(client, link, other_talk):
