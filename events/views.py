@@ -1,4 +1,5 @@
 import functools
+import math
 from itertools import groupby
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import DetailView, ListView
 
@@ -277,7 +279,12 @@ def _rate_limited(request, link):
         request,
         429,
         _("Too many uploads"),
-        _("Please wait an hour before you upload again, or write to the organisers."),
+        ngettext(
+            "Please try again in %(minutes)d minute, or write to the organisers.",
+            "Please try again in %(minutes)d minutes, or write to the organisers.",
+            math.ceil(wait / 60),
+        )
+        % {"minutes": math.ceil(wait / 60)},
         retry_after=wait,
     )
 
