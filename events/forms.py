@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spp_site.text import interpolate_lazy
 
-from .models import AgendaItem, SlideDeck
+from .models import AgendaItem, Licence, SlideDeck
 from .services import attach_file
 from .uploads import ACCEPTED_TEXT, inspect_document
 
@@ -134,6 +134,41 @@ class ConfirmDeckForm(forms.Form):
                 (self.SKIP, _("Skip: keep the existing deck as it is")),
                 (self.REPLACE, _("Replace: update the existing deck")),
             ]
+
+
+class SpeakerUploadForm(forms.Form):
+    """A speaker's own slides, sent through an upload link (events/views.py). The file is checked
+    by `receive_speaker_upload`, as the admin's uploads are; which talk it is for comes from the
+    link in the session, never from the form."""
+
+    file = forms.FileField(
+        label=_("Slide file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        help_text=interpolate_lazy(_("Accepted: %(accepted)s."), {"accepted": ACCEPTED_TEXT}),
+        error_messages={"required": _("Choose the slide file to upload.")},
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=300,
+        help_text=_("As it should appear on the event page; correct it if needed."),
+    )
+    licence = forms.ChoiceField(
+        label=_("Licence"),
+        choices=Licence.choices,
+        initial=Licence.CC_BY,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "CC BY 4.0: anyone may share and adapt your slides if they name you as the author. "
+            "“All rights reserved”: visitors may view and download them, nothing more."
+        ),
+    )
+    note = forms.CharField(
+        label=_("Note to the editors (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example: “Please replace the version from the meeting.” Not shown on the site."),
+    )
 
 
 class AgendaItemForm(forms.ModelForm):

@@ -1,5 +1,6 @@
 """Slide-deck workflows that touch several models and the storage: attaching a (new) file to a
-deck with its earlier file kept as a version, and creating decks from many uploads at once."""
+deck with its earlier file kept as a version, creating decks from many uploads at once, and
+receiving a speaker's file through an upload link."""
 
 import re
 import secrets
@@ -15,13 +16,14 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from spp_site.images import process_pil_image, store_processed_image
+from spp_site.images import process_pil_image, rendition_names, store_processed_image
 
-from .models import SlideDeck, SlideDeckVersion
+from .models import SlideDeck, SlideDeckVersion, SpeakerUpload, UploadLink
 from .uploads import InspectedDocument, inspect_document
 
 # Deck files are only sent through the download view (which applies the publishing rule and
@@ -53,7 +55,7 @@ def _store_thumbnail(inspected: InspectedDocument) -> tuple[str, list[str]]:
     processed = process_pil_image(inspected.thumbnail, max_dimension=960)
     existed = default_storage.exists(processed.name(THUMBNAIL_DIR))
     name = store_processed_image(processed, THUMBNAIL_DIR)
-    return name, [] if existed else [name]
+    return name, [] if existed else [name, *rendition_names(name)]
 
 
 def attach_file(deck: SlideDeck, uploaded, inspected: InspectedDocument | None = None) -> SlideDeck:
@@ -314,3 +316,77 @@ def confirm_pending(event, data: dict, talk, title: str, replace: SlideDeck | No
         return deck, inspected.notice
     finally:
         discard_pending(data)
+
+
+# --- speakers' own uploads (issue 17) ---------------------------------------------------------
+
+
+def speaker_upload_allowance(link: UploadLink) -> int:
+    """How many more bytes `link` may bring (SPEAKER_UPLOAD_MAX_TOTAL in all, replaced files
+    included: a link is not a way to fill the storage)."""
+    return max(settings.SPEAKER_UPLOAD_MAX_TOTAL - link.bytes_received, 0)
+
+
+def receive_speaker_upload(
+    link: UploadLink, uploaded, *, title: str, licence: str, note: str = ""
+) -> SpeakerUpload:
+    """Keep the file a speaker sent through `link` for the editors to review (never public by
+    itself). Checked as the admin checks files (`inspect_document`; raises ValidationError), stored
+    as decks are (once per content), with its first-page picture. The link's earlier upload still
+    waiting for review is replaced: marked so, its file deleted unless another row holds it
+    (spp_site.cleanup). Nothing is half-written: if saving fails, files written here are removed."""
+    name = PurePath(uploaded.name or "").name[:255]
+    allowance = speaker_upload_allowance(link)
+    if uploaded.size > allowance:
+        raise ValidationError(
+            _(
+                "This link has received as much as it may (%(limit)s in all); “%(name)s” does not "
+                "fit. Please write to the organisers."
+            ),
+            code="link_full",
+            params={"name": name, "limit": filesizeformat(settings.SPEAKER_UPLOAD_MAX_TOTAL)},
+        )
+    inspected = inspect_document(uploaded)
+    written = []
+    try:
+        file_name, new = _store(inspected)
+        written += new
+        thumb_name, new = _store_thumbnail(inspected)
+        written += new
+        with transaction.atomic():
+            now = timezone.now()
+            # The link row locked: two uploads through one link at once are counted one after the other.
+            locked = UploadLink.objects.select_for_update().get(pk=link.pk)
+            for earlier in SpeakerUpload.objects.pending().filter(link=locked):
+                earlier.status = SpeakerUpload.Status.REPLACED
+                earlier.file.name = ""
+                earlier.thumbnail.name = ""
+                earlier.save(update_fields=["status", "file", "thumbnail"])
+            upload = SpeakerUpload.objects.create(
+                agenda_item_id=locked.agenda_item_id,
+                link=locked,
+                file=file_name,
+                original_filename=name,
+                file_type=inspected.file_type,
+                size=inspected.size,
+                sha256=inspected.sha256,
+                page_count=inspected.page_count,
+                thumbnail=thumb_name,
+                text=inspected.text,
+                title=title.strip()[:300] or locked.agenda_item.title[:300],
+                licence=licence,
+                note=note.strip()[:2000],
+                uploaded_at=now,
+            )
+            locked.first_used_at = locked.first_used_at or now
+            locked.last_used_at = now
+            locked.bytes_received += uploaded.size
+            locked.save(update_fields=["first_used_at", "last_used_at", "bytes_received"])
+    except Exception:
+        for stored in written:
+            default_storage.delete(stored)
+        raise
+    link.first_used_at, link.last_used_at = locked.first_used_at, locked.last_used_at
+    link.bytes_received = locked.bytes_received
+    upload.notice = inspected.notice
+    return upload

@@ -63,3 +63,30 @@ def find_link(token: str) -> UploadLink | None:
     if link is None or not constant_time_compare(token_for(link), token):
         return None
     return link
+
+
+# The speaker's page keeps the link in the session, so the token is in one address only (the one
+# the speaker was sent, answered with a redirect) and never in a page, a form or a Referer.
+SESSION_KEY = "speaker_upload_link"
+
+
+def remember_link(request, link: UploadLink) -> None:
+    """Bind `request`'s session to `link` (a new session key: a key set before the exchange, by
+    anyone, is not the one that carries the link)."""
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = link.pk
+
+
+def link_in_session(request) -> UploadLink | None:
+    """The link the session was given, in whatever state, or None."""
+    pk = request.session.get(SESSION_KEY)
+    if not isinstance(pk, int):
+        return None
+    return UploadLink.objects.select_related("agenda_item__event", "speaker").filter(pk=pk).first()
+
+
+def session_may_upload(request) -> bool:
+    """Whether `request` comes from a session holding a link that can still be used (one query;
+    read by the request-body guard before anything reads the body)."""
+    pk = request.session.get(SESSION_KEY)
+    return isinstance(pk, int) and UploadLink.objects.usable().filter(pk=pk).exists()

@@ -1,20 +1,30 @@
+import functools
+import math
 from itertools import groupby
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import DetailView, ListView
 
 from programs.models import Person
+from spp_site.http import client_ip
+from spp_site.ratelimit import over_limit
 from spp_site.views import BreadcrumbsMixin, PublishedObjectMixin, private_preview
 
 from . import calendar
 from .downloads import client_fingerprint, document_response, zip_response
-from .models import AgendaItem, Event, SlideDeck, SlideDeckVersion
+from .forms import SpeakerUploadForm
+from .models import AgendaItem, Event, SlideDeck, SlideDeckVersion, SpeakerUpload, UploadLink
+from .services import receive_speaker_upload
+from .upload_links import find_link, link_in_session, remember_link
 
 # Speakers with their affiliations, for agenda rows and decks.
 SPEAKERS = Prefetch("speakers", queryset=Person.objects.select_related("affiliation"))
@@ -181,3 +191,166 @@ def version_download(request, slug, pk):
         pk=pk,
     )
     return document_response(request, version, public=version.deck.is_published)
+
+
+# --- speakers' own uploads (issue 17) ---------------------------------------------------------
+# The speaker follows the link they were sent, /speakers/upload/<token>/; it binds the session to
+# the link and redirects to /speakers/upload/, the page, which shows that link's talk and nothing
+# else. The token is in that first address only: never in a page, a form, a log line
+# (spp_site.logs) or a Referer. These pages are never cached, indexed or referred from.
+RECEIVED_KEY = "speaker_upload_received"
+
+
+def speaker_page(view):
+    """Every answer of a speaker's page, refusals included: private, not indexed, no Referer."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = private_preview(view(request, *args, **kwargs))
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    return wrapper
+
+
+def _see_other(url):
+    """303: the next request is a GET, whatever this one was."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _refusal(request, status, title, message, retry_after=None):
+    response = render(
+        request, "events/speaker_upload_refused.html", {"title": title, "message": message}, status=status
+    )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _gone(request, link):
+    if link.state == UploadLink.State.REVOKED:
+        title = _("This upload link was withdrawn")
+    else:
+        title = _("This upload link has expired")
+    return _refusal(request, 410, title, _("It can no longer be used to send slides."))
+
+
+def _link_or_refusal(request):
+    """The session's usable link, or the page that says why there is none."""
+    link = link_in_session(request)
+    if link is None:
+        return None, _refusal(
+            request,
+            403,
+            _("Open your personal upload link"),
+            _("This page opens from the personal link you were sent by e-mail. Please follow that link."),
+        )
+    if not link.is_usable:
+        return None, _gone(request, link)
+    return link, None
+
+
+@speaker_page
+@require_safe
+def speaker_upload_start(request, token):
+    """Exchange the token for the session, and go to the page's address without it."""
+    # The token is this page's address: no language switch or hreflang link may repeat it.
+    request.hide_language_versions = True
+    link = find_link(token)
+    if link is None:
+        return render(request, "404.html", status=404)
+    if not link.is_usable:
+        return _gone(request, link)
+    remember_link(request, link)
+    return _see_other(reverse("events:speaker-upload"))
+
+
+def _rate_limited(request, link):
+    limit = settings.SPEAKER_UPLOADS_PER_HOUR
+    wait = max(
+        over_limit(f"speaker-upload:link:{link.pk}", limit),
+        over_limit(f"speaker-upload:ip:{client_ip(request)}", limit),
+    )
+    if not wait:
+        return None
+    return _refusal(
+        request,
+        429,
+        _("Too many uploads"),
+        ngettext(
+            "Please try again in %(minutes)d minute, or write to the organisers.",
+            "Please try again in %(minutes)d minutes, or write to the organisers.",
+            math.ceil(wait / 60),
+        )
+        % {"minutes": math.ceil(wait / 60)},
+        retry_after=wait,
+    )
+
+
+@speaker_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def speaker_upload(request):
+    link, refusal = _link_or_refusal(request)
+    if refusal:
+        return refusal
+    talk = link.agenda_item
+    pending = SpeakerUpload.objects.pending().filter(link=link).first()
+    if request.method == "POST":
+        limited = _rate_limited(request, link)
+        if limited:
+            return limited
+        form = SpeakerUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                upload = receive_speaker_upload(
+                    link,
+                    form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                    licence=form.cleaned_data["licence"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                request.session[RECEIVED_KEY] = upload.pk
+                return _see_other(reverse("events:speaker-upload-done"))
+    else:
+        # A replacement starts from what the speaker sent before.
+        initial = {"title": pending.title, "licence": pending.licence} if pending else {"title": talk.title}
+        form = SpeakerUploadForm(initial=initial)
+    deck = talk.slide_decks.with_file().order_by("-uploaded_at", "pk").first()
+    context = {
+        "link": link,
+        "event": talk.event,
+        "talk": talk,
+        "speakers": list(talk.speakers.all()),
+        "deck": deck,
+        "deck_is_public": deck is not None and SlideDeck.objects.public().filter(pk=deck.pk).exists(),
+        "pending": pending,
+        "form": form,
+        "max_size": settings.SLIDES_MAX_UPLOAD_SIZE,
+    }
+    response = render(request, "events/speaker_upload.html", context)
+    # Not no-referrer here: under it, browsers send a form's POST with `Origin: null`, which
+    # Django's CSRF check refuses. This address holds no secret, and same-origin sends none of it
+    # to other sites.
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@speaker_page
+@require_safe
+def speaker_upload_done(request):
+    link, refusal = _link_or_refusal(request)
+    if refusal:
+        return refusal
+    upload = SpeakerUpload.objects.filter(link=link, pk=request.session.get(RECEIVED_KEY)).first()
+    if upload is None:
+        return _see_other(reverse("events:speaker-upload"))
+    return render(
+        request,
+        "events/speaker_upload_done.html",
+        {"link": link, "event": link.agenda_item.event, "talk": link.agenda_item, "upload": upload},
+    )

@@ -15,10 +15,11 @@ class SppSiteConfig(AppConfig):
     default = True  # the one for "spp_site" among the configs in this module
 
     def ready(self):
-        from . import cleanup, markdown, models, pagecache, search, text
+        from . import cleanup, logs, markdown, models, pagecache, search, text
         from .redirects import track_url_changes
 
         text.connect()
+        logs.connect()
         cleanup.connect()
         pagecache.connect()
         markdown.connect()

@@ -140,8 +140,8 @@ def alternates(request) -> list[dict]:
     code, name, absolute URL of that version, the switch's address, and whether it is this one.
     Empty for a page outside the language prefix or that no address resolves to (a 404)."""
     match = getattr(request, "resolver_match", None)
-    if match is None:
-        return []
+    if match is None or getattr(request, "hide_language_versions", False):
+        return []  # hidden: an address that holds a secret (a speaker's upload link)
     current = translation.get_language()
     path = request.get_full_path()
     found = []

@@ -14,6 +14,11 @@ report, nginx's log and the site's log can be matched. Query strings and client 
 not logged (search terms and addresses are personal data; nginx has them if needed). The
 duration runs until the response is ready; a streamed body (a download, an event's ZIP) is sent
 after it. Health probes (/healthz) are not logged.
+
+Addresses that hold a secret, a speaker's upload link (/speakers/upload/<token>/, events/urls.py),
+are logged without it ("/speakers/upload/[redacted]/"): in the request line, in what Django logs
+about a request (django.request, django.security.csrf, the development server's django.server)
+and, through the handlers' filter, in any other record that names one.
 """
 
 import contextvars
@@ -36,6 +41,18 @@ request_logger = logging.getLogger("spp_site.requests")
 current_request_id = contextvars.ContextVar("current_request_id", default=None)
 
 
+# A speaker's upload token: any last segment of /speakers/upload/…/ but the page's own ("done").
+SECRET_IN_PATH = re.compile(r"(/speakers/upload/)(?!done/)[^/\s?#\"']+")
+REDACTED = r"\1[redacted]"
+# Django's loggers whose records name a request's path.
+PATH_LOGGERS = ("django.request", "django.security.csrf", "django.server")
+
+
+def redact(text: str) -> str:
+    """`text` without upload tokens."""
+    return SECRET_IN_PATH.sub(REDACTED, text)
+
+
 def request_id_of(request) -> str:
     given = request.headers.get(REQUEST_ID_HEADER, "")
     return given if WELL_FORMED_ID.fullmatch(given) else uuid.uuid4().hex
@@ -56,15 +73,16 @@ class RequestLogMiddleware:
             response[REQUEST_ID_HEADER] = request.request_id
             if request.path_info != HEALTH_PATH:
                 duration_ms = round((time.perf_counter() - started) * 1000, 1)
+                path = redact(request.path)
                 request_logger.info(
                     "%s %s %s",
                     request.method,
-                    request.path,
+                    path,
                     response.status_code,
                     extra={
                         "request_id": request.request_id,
                         "method": request.method,
-                        "path": request.path,
+                        "path": path,
                         "status": response.status_code,
                         "duration_ms": duration_ms,
                     },
@@ -85,6 +103,35 @@ class RequestIdFilter(logging.Filter):
         request = getattr(record, "request", None)
         record.request_id = getattr(request, "request_id", None) or current_request_id.get() or "-"
         return True
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Takes upload tokens out of a record's message and path. A record about a request whose
+    address holds one loses the request itself (an error mail would print its address and
+    headers); its request id is kept."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        if isinstance(getattr(record, "path", None), str):
+            record.path = redact(record.path)
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", None)
+        if isinstance(path, str) and redact(path) != path:
+            record.request_id = getattr(request, "request_id", None) or current_request_id.get() or "-"
+            record.request = None
+        return True
+
+
+def connect():
+    """Redact the records of Django's request loggers at their source, whatever handlers the
+    LOGGING setting gives them (a logger's filter sees the records logged on it)."""
+    for name in PATH_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecretsFilter) for f in logger.filters):
+            logger.addFilter(RedactSecretsFilter())
 
 
 class NotHealthProbeFilter(logging.Filter):

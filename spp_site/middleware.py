@@ -7,10 +7,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
 from django.http import HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware
+from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from events.upload_links import session_may_upload
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 # Admin pages that take a form from someone not signed in yet: the password and the code step,
@@ -71,6 +74,10 @@ SESSION_ENDED = _(
     "(this page stays as it is), then try again."
 )
 TOO_LARGE = _("This request is too large. Only editors signed in to the admin can upload files.")
+# A speaker's upload page (events/views.py) takes one slide file, from a session that holds an
+# upload link that can still be used; its form fields are a few kilobytes beside it.
+SPEAKER_UPLOAD_URL_NAME = "events:speaker-upload"
+SPEAKER_UPLOAD_FIELDS_SIZE = 64 * 1024
 
 
 class RequestBodyGuardMiddleware:
@@ -84,7 +91,9 @@ class RequestBodyGuardMiddleware:
     - a request with a body to the admin, other than the sign-in forms, gets the admin's own
       answer (the login page), or a 403 with a JSON message for the editor's background requests
       (django-markdownx's preview and image upload, which show it);
-    - a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE anywhere gets 413.
+    - a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE anywhere gets 413, except a slide file
+      (SLIDES_MAX_UPLOAD_SIZE) sent to a speaker's upload page by a session holding a usable
+      upload link (one query, only for such requests).
 
     The unread body is not drained: gunicorn's sync worker closes the connection after each
     response, and its gthread worker drains at most 64 KB before it closes instead.
@@ -112,8 +121,26 @@ class RequestBodyGuardMiddleware:
         except ValueError:
             length = 0  # Django reads such a body as empty
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-            return HttpResponse(str(TOO_LARGE), status=413, content_type="text/plain; charset=utf-8")
+            message = str(TOO_LARGE)
+            if _is_speaker_upload(request):
+                if length <= settings.SLIDES_MAX_UPLOAD_SIZE + SPEAKER_UPLOAD_FIELDS_SIZE:
+                    return None
+                message = gettext("This file is too large: the limit is %(limit)s.") % {
+                    "limit": filesizeformat(settings.SLIDES_MAX_UPLOAD_SIZE)
+                }
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return None
+
+
+def _is_speaker_upload(request) -> bool:
+    """A request to a speaker's upload page from a session holding a usable link."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    if match.view_name != SPEAKER_UPLOAD_URL_NAME:
+        return False
+    return session_may_upload(request)
 
 
 # What is worth compressing: pages, feeds, calendars, robots.txt, JSON. Not stored files (PDFs,

@@ -382,6 +382,11 @@ SLIDES_INSPECT_TIMEOUT = env_int("SLIDES_INSPECT_TIMEOUT", 15)
 SLIDES_INSPECT_MEMORY = env_int("SLIDES_INSPECT_MEMORY", 1024 * 1024 * 1024)
 # The most a presentation file (PPTX, ODP, Keynote) may unpack to (archive bombs).
 SLIDES_MAX_UNPACKED_SIZE = env_int("SLIDES_MAX_UNPACKED_SIZE", 512 * 1024 * 1024)
+# Speakers' own uploads (events/views.py, issue 17): through one link at most this much in all
+# (replaced files included), and at most SPEAKER_UPLOADS_PER_HOUR uploads an hour per link and per
+# client address (counted in the shared cache).
+SPEAKER_UPLOAD_MAX_TOTAL = env_int("SPEAKER_UPLOAD_MAX_TOTAL", 3 * SLIDES_MAX_UPLOAD_SIZE, minimum=1)
+SPEAKER_UPLOADS_PER_HOUR = env_int("SPEAKER_UPLOADS_PER_HOUR", 5, minimum=1)
 IMAGE_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
@@ -485,6 +490,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "spp_site.logs.RequestIdFilter"},
+        "redact_secrets": {"()": "spp_site.logs.RedactSecretsFilter"},
         "not_health_probe": {"()": "spp_site.logs.NotHealthProbeFilter"},
         "mail_worthy": {"()": "spp_site.logs.MailWorthyFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
@@ -498,13 +504,19 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "filters": ["request_id", "not_health_probe"],
+            "filters": ["request_id", "not_health_probe", "redact_secrets"],
             "formatter": "text" if DEBUG else "json",
         },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",
-            "filters": ["require_debug_false", "request_id", "not_health_probe", "mail_worthy"],
+            "filters": [
+                "require_debug_false",
+                "request_id",
+                "not_health_probe",
+                "mail_worthy",
+                "redact_secrets",
+            ],
             "formatter": "mail",
         },
     },

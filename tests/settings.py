@@ -22,6 +22,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 PAGE_CACHE = True
 # Small caps so the size checks can be exercised without large files.
 SLIDES_MAX_UPLOAD_SIZE = 2 * 1024 * 1024
+SPEAKER_UPLOAD_MAX_TOTAL = 3 * SLIDES_MAX_UPLOAD_SIZE
 # Sign-in security at its defaults, whatever the shell exports (test_settings.py reads the variables).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
