@@ -73,7 +73,13 @@ CONTENT_APPS = {"spp_site", "programs", "events", "news"}
 # download writes a fingerprint; a page view must not make the next one miss). The search index
 # follows the content's own saves (which mark the change) and scheduled moments (which pages
 # already expire at); the search view writing it must not empty the cache.
-NOT_CONTENT = {"events.downloadfingerprint", "spp_site.searchentry", "spp_site.searchstate"}
+NOT_CONTENT = {
+    "events.downloadfingerprint",
+    "events.uploadlink",  # speakers' upload links and uploads: never public by themselves
+    "events.speakerupload",
+    "spp_site.searchentry",
+    "spp_site.searchstate",
+}
 # The moments are read from this many seconds before the request that reads them, so that they
 # also hold for requests running at the same time that began earlier.
 MOMENTS_MARGIN = 60
