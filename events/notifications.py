@@ -98,12 +98,16 @@ def _mail(event, uploads, recipients):
         for upload in uploads:
             sender = upload.link.recipient if upload.link_id else "—"
             when = date_format(timezone.localtime(upload.uploaded_at), "DATETIME_FORMAT")
-            lines.append(f"- {upload.agenda_item.title}: “{upload.title}” ({upload.summary}), {sender}, {when}")
+            lines.append(
+                f"- {upload.agenda_item.title}: “{upload.title}” ({upload.summary}), {sender}, {when}"
+            )
             if upload.note:
                 lines.append("  " + _("Note: %(note)s") % {"note": " ".join(upload.note.split())})
         lines += [
             "",
-            _("Approve or reject them in the admin: the dashboard's panel “Slides sent by speakers”, or %(path)s")
+            _(
+                "Approve or reject them in the admin: the dashboard's panel “Slides sent by speakers”, or %(path)s"
+            )
             % {"path": reverse("admin:events_speakerupload_changelist")},
         ]
     EmailMessage(subject, "\n".join(lines), to=recipients).send()

@@ -429,8 +429,10 @@ def reject_speaker_upload(upload: SpeakerUpload, user, message: str = "") -> boo
     e-mail (when the link has an address). Returns whether a message was sent."""
     message = message.strip()
     with transaction.atomic():
-        upload = SpeakerUpload.objects.select_for_update().select_related("link", "agenda_item__event").get(
-            pk=upload.pk
+        upload = (
+            SpeakerUpload.objects.select_for_update()
+            .select_related("link", "agenda_item__event")
+            .get(pk=upload.pk)
         )
         if upload.status != SpeakerUpload.Status.PENDING:
             raise _not_pending(upload)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("slides/<slug:slug>/", views.SlideDeckDetailView.as_view(), name="deck-detail"),
     path("slides/<slug:slug>/download/", views.deck_download, name="deck-download"),
     path("slides/<slug:slug>/versions/<int:pk>/download/", views.version_download, name="version-download"),
+    path("", include("events.urls_placeholder")),  # placeholder until merge
 ]

@@ -61,3 +61,14 @@ def _clean_text_fields(sender, instance, raw=False, **kwargs):
 
 def connect():
     pre_save.connect(_clean_text_fields, dispatch_uid="spp-strip-control-characters")
+
+
+# What a spreadsheet reads as the start of a formula (CSV injection): such a cell gets a leading
+# apostrophe, which spreadsheets show as text and do not evaluate.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value) -> str:
+    """`value` as a CSV cell that no spreadsheet runs as a formula."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

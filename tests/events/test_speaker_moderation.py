@@ -53,7 +53,9 @@ def test_the_decks_history_says_who_uploaded_and_who_approved(editor):
     deck = approve_speaker_upload(upload, editor)
     record = deck.history.latest()
     assert record.history_user == editor
-    assert record.history_change_reason.startswith(f"Uploaded by Ada Lovelace via speaker link #{upload.link_id} on ")
+    assert record.history_change_reason.startswith(
+        f"Uploaded by Ada Lovelace via speaker link #{upload.link_id} on "
+    )
     assert record.history_change_reason.endswith("approved by editor")
     assert len(record.history_change_reason) <= 100
 
