@@ -285,3 +285,23 @@ def test_the_dashboard_lists_waiting_uploads_and_approves_one(client, editor):
     deck.refresh_from_db()
     assert deck.file.name == upload.file.name and deck.versions.count() == 1
     assert "Corrected typo on slide 3" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_editors_pages_for_speaker_uploads_are_valid_html(client, editor, talks, tmp_path):
+    from tests.quality import nu_errors
+
+    event, first, _ = talks
+    link = create_link(first, name="Ada", email="ada@example.org")
+    upload = make_speaker_upload(link, note="A note")
+    client.force_login(editor)
+    documents = {
+        "links page": client.get(links_url(event)).content.decode(),
+        "links page with errors": create(client, event, [], per="nobody").content.decode(),
+        "e-mail a link": client.post(links_url(event), {"link": link.pk, "action": "email"}).content.decode(),
+        "revoke a link": client.post(links_url(event), {"link": link.pk, "action": "revoke"}).content.decode(),
+        "review": client.get(reverse("admin:events_speakerupload_change", args=[upload.pk])).content.decode(),
+        "upload list": client.get(reverse("admin:events_speakerupload_changelist")).content.decode(),
+        "link list": client.get(reverse("admin:events_uploadlink_changelist")).content.decode(),
+        "dashboard": client.get(reverse("admin:index")).content.decode(),
+    }
+    assert nu_errors(documents, tmp_path) == []
