@@ -298,7 +298,9 @@ def test_the_editors_pages_for_speaker_uploads_are_valid_html(client, editor, ta
         "links page": client.get(links_url(event)).content.decode(),
         "links page with errors": create(client, event, [], per="nobody").content.decode(),
         "e-mail a link": client.post(links_url(event), {"link": link.pk, "action": "email"}).content.decode(),
-        "revoke a link": client.post(links_url(event), {"link": link.pk, "action": "revoke"}).content.decode(),
+        "revoke a link": client.post(
+            links_url(event), {"link": link.pk, "action": "revoke"}
+        ).content.decode(),
         "review": client.get(reverse("admin:events_speakerupload_change", args=[upload.pk])).content.decode(),
         "upload list": client.get(reverse("admin:events_speakerupload_changelist")).content.decode(),
         "link list": client.get(reverse("admin:events_uploadlink_changelist")).content.decode(),
