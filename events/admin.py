@@ -986,7 +986,7 @@ class SpeakerUploadAdmin(admin.ModelAdmin):
     is not edited, only approved (it becomes the talk's deck) or rejected."""
 
     list_display = ["thumb", "title", "agenda_item", "event", "sender", "uploaded", "summary_text", "status"]
-    list_display_links = ["thumb", "title"]
+    list_display_links = ["title"]
     list_filter = [UploadStatusFilter, ("agenda_item__event", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["agenda_item__event", "link__speaker"]
     search_fields = ["title", "original_filename", "agenda_item__title", "link__name", "link__email"]

@@ -130,3 +130,28 @@ def test_the_editor_approves_from_the_dashboard_and_a_second_upload_becomes_a_ve
     page.goto(history)
     assert f"via speaker link #{first.link_id}" in page.content() and "approved by editor" in page.content()
     assert csp_violations == []
+
+
+def test_the_editors_speaker_upload_pages_have_no_accessibility_violations(live_server, editor, page):
+    from events.upload_links import create_link
+    from tests.browser.test_quality import axe_violations
+
+    event = EventFactory(title="Annual meeting 2027")
+    talk = AgendaItemFactory(event=event, title="Optimal transport")
+    talk.speakers.add(PersonFactory(first_name="Ada", last_name="Lovelace", email="ada@example.org"))
+    link = create_link(talk, name="Ada Lovelace", email="ada@example.org")
+    upload = make_speaker_upload(link, note="Please use this version.")
+    login(page, live_server, "editor", "editor-pass-123")
+    problems = []
+    # The lists are Django's own change lists (their filters and breadcrumbs are the admin's
+    # everywhere): the rows this feature adds are checked there.
+    for name, path, part in [
+        ("dashboard", "/admin/", None),
+        ("links page", f"/admin/events/event/{event.pk}/upload-links/", None),
+        ("review page", f"/admin/events/speakerupload/{upload.pk}/change/", None),
+        ("upload list", "/admin/events/speakerupload/", "#result_list"),
+        ("link list", "/admin/events/uploadlink/", "#result_list"),
+    ]:
+        assert page.goto(live_server.url + path).status == 200, name
+        problems += [f"{name}: {violation}" for violation in axe_violations(page, part)]
+    assert problems == [], "\n".join(problems)
