@@ -103,9 +103,21 @@ class AgendaItemInline(ContentInlineMixin, admin.StackedInline):
         "speakers",
         "guest_speakers",
         "abstract",
+        "upload_links",
     ]
+    readonly_fields = ["upload_links"]
     autocomplete_fields = ["speakers"]
     classes = ["collapse"]
+
+    @admin.display(description=_("slides from the speakers"))
+    def upload_links(self, obj):
+        """To this talk on the event's "Speaker upload links" page (chosen there)."""
+        if not (obj and obj.pk):
+            return "—"
+        url = reverse("admin:events_event_upload_links", args=[obj.event_id])
+        return format_html(
+            '<a href="{}?talk={}#talk-{}">{}</a>', url, obj.pk, obj.pk, gettext("Upload links for this talk")
+        )
 
     class Media:
         js = ["admin/agenda.js"]
@@ -355,7 +367,7 @@ class EventAdmin(PublishableAdmin):
             "event": event,
             "talks": talks,
             "form": form,
-            "chosen": {str(pk) for pk in form["talks"].value() or []},
+            "chosen": {str(pk) for pk in form["talks"].value() or [request.GET.get("talk", "")]},
             "extend_form": ExtendLinkForm(),
             "change_url": reverse("admin:events_event_change", args=[event.pk]),
             "csv_url": reverse("admin:events_event_upload_links_csv", args=[event.pk]),

@@ -307,3 +307,15 @@ def test_the_editors_pages_for_speaker_uploads_are_valid_html(client, editor, ta
         "dashboard": client.get(reverse("admin:index")).content.decode(),
     }
     assert nu_errors(documents, tmp_path) == []
+
+
+def test_each_agenda_item_links_to_its_row_on_the_links_page_chosen(client, editor, talks):
+    event, first, _ = talks
+    client.force_login(editor)
+    page = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+    row_url = f"{links_url(event)}?talk={first.pk}#talk-{first.pk}"
+    assert row_url in page
+    assert (
+        f'value="{first.pk}" id="choose-talk-{first.pk}" form="create-links" checked'
+        in client.get(row_url.split("#")[0]).content.decode()
+    )
