@@ -1,5 +1,7 @@
 import csv
 import datetime
+import logging
+import smtplib
 import time
 import zoneinfo
 
@@ -63,6 +65,8 @@ from .services import (
 )
 from .upload_links import create_link, email_link, link_url
 from .uploads import inspect_document
+
+logger = logging.getLogger(__name__)
 
 JUST_BEFORE = datetime.timedelta(microseconds=1)
 
@@ -338,10 +342,12 @@ class EventAdmin(PublishableAdmin):
                 self._create_links(request, form)
                 return HttpResponseRedirect(page_url)
         elif request.method == "POST":
-            link = UploadLink.objects.filter(
-                pk=request.POST.get("link", "0") if request.POST.get("link", "").isdigit() else 0,
-                agenda_item__event=event,
-            ).first()
+            link_id = request.POST.get("link", "")
+            link = (
+                UploadLink.objects.filter(pk=link_id, agenda_item__event=event).first()
+                if link_id.isdigit()
+                else None
+            )
             if link is None:
                 raise Http404(gettext("No such link."))
             response = self._link_action(request, event, link, page_url)
@@ -368,7 +374,6 @@ class EventAdmin(PublishableAdmin):
             "talks": talks,
             "form": form,
             "chosen": {str(pk) for pk in form["talks"].value() or [request.GET.get("talk", "")]},
-            "extend_form": ExtendLinkForm(),
             "change_url": reverse("admin:events_event_change", args=[event.pk]),
             "csv_url": reverse("admin:events_event_upload_links_csv", args=[event.pk]),
             "media": self.media,
@@ -378,7 +383,11 @@ class EventAdmin(PublishableAdmin):
     def _create_links(self, request, form):
         data = form.cleaned_data
         expires_at = expiry_from_day(data["expires_on"], form.event)
-        usable = {(link.agenda_item_id, link.speaker_id) for link in UploadLink.objects.usable()}
+        usable = set(
+            UploadLink.objects.usable()
+            .filter(agenda_item__event=form.event)
+            .values_list("agenda_item_id", "speaker_id")
+        )
         created, existing = [], 0
         for talk in data["talks"].prefetch_related("speakers"):
             speakers = list(talk.speakers.all())
@@ -419,25 +428,23 @@ class EventAdmin(PublishableAdmin):
                 messages.WARNING,
             )
         if data["send"]:
-            sent = sum(
-                email_link(link, link_url(request, link), data["subject"], data["message"])
-                for link in created
-            )
+            sent = sum(self._send(request, link, data["subject"], data["message"]) for link in created)
             if sent:
                 self.message_user(
                     request,
                     ngettext("%(count)d link e-mailed.", "%(count)d links e-mailed.", sent) % {"count": sent},
                     messages.SUCCESS,
                 )
-            if count - sent:
+            without = sum(1 for link in created if not link.email)
+            if without:
                 self.message_user(
                     request,
                     ngettext(
                         "%(count)d link has no e-mail address: copy it below and send it yourself.",
                         "%(count)d links have no e-mail address: copy them below and send them yourself.",
-                        count - sent,
+                        without,
                     )
-                    % {"count": count - sent},
+                    % {"count": without},
                     messages.WARNING,
                 )
 
@@ -454,17 +461,13 @@ class EventAdmin(PublishableAdmin):
                 initial={"subject": default_link_subject(), "message": default_link_message()},
             )
             if action == "email-send" and message_form.is_valid():
-                email_link(
-                    link,
-                    link_url(request, link),
-                    message_form.cleaned_data["subject"],
-                    message_form.cleaned_data["message"],
-                )
-                self.message_user(
-                    request,
-                    gettext("The link was e-mailed to %(email)s.") % {"email": link.email},
-                    messages.SUCCESS,
-                )
+                data = message_form.cleaned_data
+                if self._send(request, link, data["subject"], data["message"]):
+                    self.message_user(
+                        request,
+                        gettext("The link was e-mailed to %(email)s.") % {"email": link.email},
+                        messages.SUCCESS,
+                    )
                 return None
             return self._link_page(request, event, link, page_url, "email", message_form)
         if action == "revoke":
@@ -495,6 +498,20 @@ class EventAdmin(PublishableAdmin):
                 self.message_user(request, gettext("Choose a day that is not over yet."), messages.ERROR)
             return None
         raise Http404(gettext("No such action."))
+
+    def _send(self, request, link, subject, message) -> bool:
+        """E-mail `link`; a mail server that refuses says so to the editor instead of failing."""
+        try:
+            return email_link(link, link_url(request, link), subject, message)
+        except (OSError, smtplib.SMTPException):
+            logger.exception("An upload link could not be e-mailed (link #%s).", link.pk)
+            self.message_user(
+                request,
+                gettext("The e-mail to %(email)s could not be sent; try again later or copy the link.")
+                % {"email": link.email},
+                messages.ERROR,
+            )
+            return False
 
     def _link_page(self, request, event, link, page_url, mode, message_form=None):
         context = {

@@ -319,3 +319,21 @@ def test_each_agenda_item_links_to_its_row_on_the_links_page_chosen(client, edit
         f'value="{first.pk}" id="choose-talk-{first.pk}" form="create-links" checked'
         in client.get(row_url.split("#")[0]).content.decode()
     )
+
+
+def test_a_mail_server_that_refuses_is_reported_not_a_server_error(client, editor, talks, monkeypatch):
+    import smtplib
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    def refuse(self, messages):
+        raise smtplib.SMTPRecipientsRefused({})
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
+    event, first, _ = talks
+    client.force_login(editor)
+    response = create(client, event, [first], per="speaker", send="on")
+    assert response.status_code == 302
+    page = client.get(links_url(event)).content.decode()
+    assert "could not be sent" in page
+    assert UploadLink.objects.get(email="ada@example.org").emailed_at is None
