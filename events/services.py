@@ -369,9 +369,9 @@ def approval_reason(upload: SpeakerUpload, user) -> str:
     day = timezone.localdate(upload.uploaded_at).isoformat()
     approver = (user.get_username() if user else "") or "?"
     recipient = upload.link.recipient if upload.link_id else "a speaker"
-    fixed = f"Uploaded by {{}}{via} on {day}; approved by {approver}"
-    room = max(HISTORY_REASON_LENGTH - len(fixed) + 2, 8)
-    return fixed.format(str(recipient)[:room])[:HISTORY_REASON_LENGTH]
+    tail = f"{via} on {day}; approved by {approver}"
+    room = max(HISTORY_REASON_LENGTH - len("Uploaded by ") - len(tail), 8)  # a long name is cut
+    return f"Uploaded by {str(recipient)[:room]}{tail}"[:HISTORY_REASON_LENGTH]
 
 
 def approve_speaker_upload(upload: SpeakerUpload, user) -> SlideDeck:

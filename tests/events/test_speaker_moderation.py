@@ -123,3 +123,10 @@ def test_the_cron_command_sends_what_was_held_back(editor):
     assert len(mail.outbox) == 1
     call_command("notify_speaker_uploads", verbosity=0)
     assert len(mail.outbox) == 1
+
+
+def test_a_long_name_is_cut_so_the_history_note_keeps_the_link_and_the_editor(editor):
+    link = create_link(AgendaItemFactory(), name="Professor " + "Longname " * 20)
+    deck = approve_speaker_upload(make_speaker_upload(link), editor)
+    reason = deck.history.latest().history_change_reason
+    assert len(reason) == 100 and reason.endswith("approved by editor") and f"link #{link.pk}" in reason
