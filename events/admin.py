@@ -1,3 +1,6 @@
+import datetime
+import logging
+import smtplib
 import time
 import zoneinfo
 
@@ -8,7 +11,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,17 +28,46 @@ from spp_site.admin import (
     moment_display,
     thumbnail,
 )
+from spp_site.spreadsheets import csv_response
 
-from .forms import AgendaItemForm, BulkUploadForm, ConfirmDeckForm, SlideDeckForm
-from .models import TIMEZONE_CHOICES, AgendaItem, Event, SlideDeck, SlideDeckVersion, site_timezone
+from .downloads import document_response
+from .forms import (
+    AgendaItemForm,
+    BulkUploadForm,
+    ConfirmDeckForm,
+    ExtendLinkForm,
+    LinkMessageForm,
+    SlideDeckForm,
+    UploadLinksForm,
+    default_link_message,
+    default_link_subject,
+    expiry_from_day,
+)
+from .models import (
+    TIMEZONE_CHOICES,
+    AgendaItem,
+    Event,
+    SlideDeck,
+    SlideDeckVersion,
+    SpeakerUpload,
+    UploadLink,
+    site_timezone,
+)
 from .services import (
+    approve_speaker_upload,
     confirm_pending,
     discard_pending,
     fill_speakers_from_talk,
     read_pending,
+    reject_speaker_upload,
     stash_upload,
 )
+from .upload_links import create_link, email_link, link_url
 from .uploads import inspect_document
+
+logger = logging.getLogger(__name__)
+
+JUST_BEFORE = datetime.timedelta(microseconds=1)
 
 
 def _zone(name):
@@ -74,9 +106,21 @@ class AgendaItemInline(ContentInlineMixin, admin.StackedInline):
         "speakers",
         "guest_speakers",
         "abstract",
+        "upload_links",
     ]
+    readonly_fields = ["upload_links"]
     autocomplete_fields = ["speakers"]
     classes = ["collapse"]
+
+    @admin.display(description=_("slides from the speakers"))
+    def upload_links(self, obj):
+        """To this talk on the event's "Speaker upload links" page (chosen there)."""
+        if not (obj and obj.pk):
+            return "—"
+        url = reverse("admin:events_event_upload_links", args=[obj.event_id])
+        return format_html(
+            '<a href="{}?talk={}#talk-{}">{}</a>', url, obj.pk, obj.pk, gettext("Upload links for this talk")
+        )
 
     class Media:
         js = ["admin/agenda.js"]
@@ -259,8 +303,268 @@ class EventAdmin(PublishableAdmin):
                 self.admin_site.admin_view(self.bulk_upload_view),
                 name="events_event_bulk_upload",
             ),
+            path(
+                "<path:object_id>/upload-links/",
+                self.admin_site.admin_view(self.upload_links_view),
+                name="events_event_upload_links",
+            ),
+            path(
+                "<path:object_id>/upload-links.csv",
+                self.admin_site.admin_view(self.upload_links_csv),
+                name="events_event_upload_links_csv",
+            ),
             *super().get_urls(),
         ]
+
+    # --- speakers' upload links ---------------------------------------------------------------
+
+    def _links_event(self, request, object_id):
+        event = self.get_object(request, unquote(object_id))
+        if event is None:
+            raise Http404(gettext("No such event."))
+        if not (
+            self.has_view_or_change_permission(request, event)
+            and request.user.has_perms(["events.add_uploadlink", "events.change_uploadlink"])
+        ):
+            raise PermissionDenied
+        return event
+
+    def upload_links_view(self, request, object_id):
+        """Every talk of the event with its speakers and upload links: make links for chosen talks
+        (and e-mail them), copy, e-mail again, revoke or extend a link."""
+        event = self._links_event(request, object_id)
+        page_url = reverse("admin:events_event_upload_links", args=[event.pk])
+        form = UploadLinksForm(event=event)
+        if request.method == "POST" and "create" in request.POST:
+            form = UploadLinksForm(request.POST, event=event)
+            if form.is_valid():
+                self._create_links(request, form)
+                return HttpResponseRedirect(page_url)
+        elif request.method == "POST":
+            link_id = request.POST.get("link", "")
+            link = (
+                UploadLink.objects.filter(pk=link_id, agenda_item__event=event).first()
+                if link_id.isdigit()
+                else None
+            )
+            if link is None:
+                raise Http404(gettext("No such link."))
+            response = self._link_action(request, event, link, page_url)
+            if response is not None:
+                return response
+            return HttpResponseRedirect(f"{page_url}#link-{link.pk}")
+        links = UploadLink.objects.select_related("speaker").annotate(upload_total=Count("uploads"))
+        talks = event.agenda_items.prefetch_related(
+            "speakers", Prefetch("upload_links", queryset=links.order_by("pk"))
+        ).order_by("start", "pk")
+        for talk in talks:
+            for link in talk.upload_links.all():
+                link.url = link_url(request, link) if link.is_usable else ""
+                expires = timezone.localtime(link.expires_at, event.tzinfo)
+                link.expires_text = admin_moment(expires)
+                link.last_day = (expires - JUST_BEFORE).date()
+                link.emailed_text = admin_moment(link.emailed_at and timezone.localtime(link.emailed_at))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Speaker upload links for “%(event)s”") % {"event": event},
+            "opts": self.opts,
+            "original": event,
+            "event": event,
+            "talks": talks,
+            "form": form,
+            "chosen": {str(pk) for pk in form["talks"].value() or [request.GET.get("talk", "")]},
+            "change_url": reverse("admin:events_event_change", args=[event.pk]),
+            "csv_url": reverse("admin:events_event_upload_links_csv", args=[event.pk]),
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/events/event/upload_links.html", context)
+
+    def _create_links(self, request, form):
+        data = form.cleaned_data
+        expires_at = expiry_from_day(data["expires_on"], form.event)
+        usable = set(
+            UploadLink.objects.usable()
+            .filter(agenda_item__event=form.event)
+            .values_list("agenda_item_id", "speaker_id")
+        )
+        created, existing = [], 0
+        for talk in data["talks"].prefetch_related("speakers"):
+            speakers = list(talk.speakers.all())
+            if data["per"] == UploadLinksForm.PER_SPEAKER and speakers:
+                wanted = [(person, person.full_name, person.email) for person in speakers]
+            else:
+                only = speakers[0].email if len(speakers) == 1 and not talk.guest_speakers else ""
+                wanted = [(None, ", ".join(talk.speaker_names())[:200], only)]
+            for person, name, email in wanted:
+                if (talk.pk, person.pk if person else None) in usable:
+                    existing += 1
+                    continue
+                created.append(
+                    create_link(
+                        talk,
+                        speaker=person,
+                        name=name,
+                        email=email,
+                        expires_at=expires_at,
+                        created_by=request.user,
+                    )
+                )
+        count = len(created)
+        self.message_user(
+            request,
+            ngettext("%(count)d link made.", "%(count)d links made.", count) % {"count": count},
+            messages.SUCCESS if count else messages.INFO,
+        )
+        if existing:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d link was not made again: a valid one exists (revoke it first to make a new one).",
+                    "%(count)d links were not made again: valid ones exist (revoke them first to make new ones).",
+                    existing,
+                )
+                % {"count": existing},
+                messages.WARNING,
+            )
+        if data["send"]:
+            sent = sum(self._send(request, link, data["subject"], data["message"]) for link in created)
+            if sent:
+                self.message_user(
+                    request,
+                    ngettext("%(count)d link e-mailed.", "%(count)d links e-mailed.", sent) % {"count": sent},
+                    messages.SUCCESS,
+                )
+            without = sum(1 for link in created if not link.email)
+            if without:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d link has no e-mail address: copy it below and send it yourself.",
+                        "%(count)d links have no e-mail address: copy them below and send them yourself.",
+                        without,
+                    )
+                    % {"count": without},
+                    messages.WARNING,
+                )
+
+    def _link_action(self, request, event, link, page_url):
+        """One link's button: e-mail it (after a page with the message), revoke it (after a
+        confirmation) or extend it. Returns a response to show, or None to go back to the list."""
+        action = request.POST.get("action", "")
+        if action in ("email", "email-send"):
+            if not (link.email and link.is_usable):
+                self.message_user(request, gettext("This link cannot be e-mailed."), messages.ERROR)
+                return None
+            message_form = LinkMessageForm(
+                request.POST if action == "email-send" else None,
+                initial={"subject": default_link_subject(), "message": default_link_message()},
+            )
+            if action == "email-send" and message_form.is_valid():
+                data = message_form.cleaned_data
+                if self._send(request, link, data["subject"], data["message"]):
+                    self.message_user(
+                        request,
+                        gettext("The link was e-mailed to %(email)s.") % {"email": link.email},
+                        messages.SUCCESS,
+                    )
+                return None
+            return self._link_page(request, event, link, page_url, "email", message_form)
+        if action == "revoke":
+            return self._link_page(request, event, link, page_url, "revoke")
+        if action == "revoke-confirmed":
+            if link.revoked_at is None:
+                link.revoked_at = timezone.now()
+                link.save(update_fields=["revoked_at"])
+            self.message_user(
+                request,
+                gettext("The link for %(recipient)s was revoked: it opens nothing any more.")
+                % {"recipient": link.recipient},
+                messages.SUCCESS,
+            )
+            return None
+        if action == "extend":
+            extend = ExtendLinkForm(request.POST)
+            if link.revoked_at:
+                self.message_user(request, gettext("A revoked link cannot be extended."), messages.ERROR)
+            elif (
+                extend.is_valid()
+                and expiry_from_day(extend.cleaned_data["expires_on"], event) > timezone.now()
+            ):
+                link.expires_at = expiry_from_day(extend.cleaned_data["expires_on"], event)
+                link.save(update_fields=["expires_at"])
+                self.message_user(request, gettext("The link's validity was changed."), messages.SUCCESS)
+            else:
+                self.message_user(request, gettext("Choose a day that is not over yet."), messages.ERROR)
+            return None
+        raise Http404(gettext("No such action."))
+
+    def _send(self, request, link, subject, message) -> bool:
+        """E-mail `link`; a mail server that refuses says so to the editor instead of failing."""
+        try:
+            return email_link(link, link_url(request, link), subject, message)
+        except (OSError, smtplib.SMTPException):
+            logger.exception("An upload link could not be e-mailed (link #%s).", link.pk)
+            self.message_user(
+                request,
+                gettext("The e-mail to %(email)s could not be sent; try again later or copy the link.")
+                % {"email": link.email},
+                messages.ERROR,
+            )
+            return False
+
+    def _link_page(self, request, event, link, page_url, mode, message_form=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": (
+                gettext("E-mail the upload link to %(recipient)s")
+                if mode == "email"
+                else gettext("Revoke the upload link of %(recipient)s?")
+            )
+            % {"recipient": link.recipient},
+            "opts": self.opts,
+            "original": event,
+            "event": event,
+            "link": link,
+            "mode": mode,
+            "message_form": message_form,
+            "page_url": page_url,
+            "change_url": reverse("admin:events_event_change", args=[event.pk]),
+        }
+        return TemplateResponse(request, "admin/events/event/upload_link_confirm.html", context)
+
+    def upload_links_csv(self, request, object_id):
+        """Every link of the event, for a mail merge (cells that a spreadsheet would read as a
+        formula are quoted)."""
+        event = self._links_event(request, object_id)
+        links = (
+            UploadLink.objects.filter(agenda_item__event=event)
+            .select_related("agenda_item__event", "speaker")
+            .order_by("agenda_item__start", "agenda_item_id", "pk")
+        )
+        header = [
+            gettext("Event"),
+            gettext("Talk"),
+            gettext("Start"),
+            gettext("Recipient"),
+            gettext("E-mail"),
+            gettext("Link"),
+            gettext("Valid until"),
+            gettext("State"),
+        ]
+        rows = (
+            (
+                event.title,
+                link.agenda_item.title,
+                link.agenda_item.local_start.strftime("%Y-%m-%d %H:%M"),
+                link.recipient,
+                link.email,
+                link_url(request, link) if link.is_usable else "",
+                timezone.localtime(link.expires_at, event.tzinfo).strftime("%Y-%m-%d %H:%M"),
+                link.state.label,
+            )
+            for link in links
+        )
+        return csv_response(f"upload-links-{event.slug}.csv", header, rows)
 
     MAX_BULK_FILES = 200
 
@@ -554,3 +858,280 @@ class SlideDeckAdmin(ContentAdmin):
             obj.get_absolute_url(),
             gettext("public page"),
         )
+
+
+# --- speakers' uploads ----------------------------------------------------------------------------
+
+
+class LinkStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return UploadLink.State.choices
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        value = self.value()
+        if value == UploadLink.State.REVOKED:
+            return queryset.filter(revoked_at__isnull=False)
+        if value == UploadLink.State.EXPIRED:
+            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
+        if value == UploadLink.State.USED:
+            return queryset.usable().filter(first_used_at__isnull=False)
+        if value == UploadLink.State.UNUSED:
+            return queryset.usable().filter(first_used_at__isnull=True)
+        return queryset
+
+
+@admin.register(UploadLink)
+class UploadLinkAdmin(admin.ModelAdmin):
+    """Every speaker upload link. Links are made on their event's "Speaker upload links" page (the
+    token is derived there); here an editor finds, corrects (name, address, expiry) or revokes them.
+    The token's hash is never shown."""
+
+    list_display = [
+        "recipient",
+        "email",
+        "agenda_item",
+        "event",
+        "state_label",
+        "expires",
+        "emailed",
+        "uploads",
+    ]
+    list_filter = [LinkStateFilter, ("agenda_item__event", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["agenda_item__event", "speaker"]
+    search_fields = ["name", "email", "speaker__last_name", "agenda_item__title", "agenda_item__event__title"]
+    fields = [
+        "agenda_item",
+        "speaker",
+        "name",
+        "email",
+        "expires_at",
+        "state_label",
+        "links_page",
+        "created_at",
+        "created_by",
+        "first_used_at",
+        "last_used_at",
+        "bytes_received",
+        "emailed_at",
+        "revoked_at",
+    ]
+    readonly_fields = [
+        "agenda_item",
+        "speaker",
+        "state_label",
+        "links_page",
+        "created_at",
+        "created_by",
+        "first_used_at",
+        "last_used_at",
+        "bytes_received",
+        "emailed_at",
+        "revoked_at",
+    ]
+    actions = ["revoke"]
+    expires = moment_display(UploadLink, "expires_at")
+    emailed = moment_display(UploadLink, "emailed_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(upload_total=Count("uploads"))
+
+    def has_add_permission(self, request):
+        return False  # made on the event's "Speaker upload links" page
+
+    @admin.display(description=_("event"), ordering="agenda_item__event__start")
+    def event(self, obj):
+        return obj.agenda_item.event
+
+    @admin.display(description=_("state"))
+    def state_label(self, obj):
+        return obj.state.label
+
+    @admin.display(description=_("uploads"), ordering="upload_total")
+    def uploads(self, obj):
+        return obj.upload_total
+
+    @admin.display(description=_("link"))
+    def links_page(self, obj):
+        url = reverse("admin:events_event_upload_links", args=[obj.agenda_item.event_id])
+        return format_html(
+            '<a href="{}#link-{}">{}</a>',
+            url,
+            obj.pk,
+            gettext("Copy, e-mail or revoke it on the event's links page"),
+        )
+
+    @admin.action(description=_("Revoke the selected links"), permissions=["change"])
+    def revoke(self, request, queryset):
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("%(count)d link revoked.", "%(count)d links revoked.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+class UploadStatusFilter(admin.SimpleListFilter):
+    """By status, "Waiting for review" unless another is chosen."""
+
+    title = _("status")
+    parameter_name = "status"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [*SpeakerUpload.Status.choices, (self.ALL, _("All"))]
+
+    def value(self):
+        return super().value() or SpeakerUpload.Status.PENDING
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        return queryset if self.value() == self.ALL else queryset.filter(status=self.value())
+
+
+@admin.register(SpeakerUpload)
+class SpeakerUploadAdmin(admin.ModelAdmin):
+    """Slides sent by speakers. The list shows those waiting for review; a row opens the review
+    page (the file, the speaker's note, Approve and Reject) instead of a change form: an upload
+    is not edited, only approved (it becomes the talk's deck) or rejected."""
+
+    list_display = ["thumb", "title", "agenda_item", "event", "sender", "uploaded", "summary_text", "status"]
+    list_display_links = ["title"]
+    list_filter = [UploadStatusFilter, ("agenda_item__event", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["agenda_item__event", "link__speaker"]
+    search_fields = ["title", "original_filename", "agenda_item__title", "link__name", "link__email"]
+    uploaded = moment_display(SpeakerUpload, "uploaded_at")
+
+    def has_add_permission(self, request):
+        return False  # speakers upload through their links
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="events_speakerupload_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("preview"))
+    def thumb(self, obj):
+        return thumbnail(obj.thumbnail, alt="", size=60)
+
+    @admin.display(description=_("event"), ordering="agenda_item__event__start")
+    def event(self, obj):
+        return obj.agenda_item.event
+
+    @admin.display(description=_("sent by"))
+    def sender(self, obj):
+        return sender_text(obj)
+
+    @admin.display(description=_("file"))
+    def summary_text(self, obj):
+        return obj.summary
+
+    def download_view(self, request, object_id):
+        """The uploaded file, for staff who may see uploads: never public, never cached."""
+        upload = self.get_object(request, unquote(object_id))
+        if upload is None or not upload.file:
+            raise Http404(gettext("No such upload."))
+        if not self.has_view_or_change_permission(request, upload):
+            raise PermissionDenied
+        return document_response(request, upload, public=False)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        upload = self.get_object(request, unquote(object_id))
+        if upload is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, upload):
+            raise PermissionDenied
+        reject_form = RejectUploadForm()
+        if request.method == "POST":
+            if not self.has_change_permission(request, upload):
+                raise PermissionDenied
+            action = request.POST.get("action")
+            back = (
+                reverse("admin:index")
+                if request.POST.get("next") == "dashboard"
+                else reverse("admin:events_speakerupload_changelist")
+            )
+            try:
+                if action == "approve":
+                    deck = approve_speaker_upload(upload, request.user)
+                    self.message_user(
+                        request,
+                        format_html(
+                            gettext('“{}” is now on the talk: <a href="{}">{}</a>.'),
+                            upload.title,
+                            deck.get_absolute_url(),
+                            gettext("see it"),
+                        ),
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(back)
+                if action == "reject":
+                    reject_form = RejectUploadForm(request.POST)
+                    if reject_form.is_valid():
+                        told = reject_speaker_upload(
+                            upload, request.user, reject_form.cleaned_data["message"]
+                        )
+                        self.message_user(
+                            request,
+                            gettext("Rejected; the speaker was told by e-mail.")
+                            if told
+                            else gettext("Rejected; nothing was sent to the speaker."),
+                            messages.SUCCESS,
+                        )
+                        return HttpResponseRedirect(back)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Review “%(title)s”") % {"title": upload.title},
+            "opts": self.opts,
+            "original": upload,
+            "upload": upload,
+            "sender": sender_text(upload),
+            "thumb": thumbnail(upload.thumbnail, alt=gettext("First page"), size=240),
+            "download_url": reverse("admin:events_speakerupload_download", args=[upload.pk]),
+            "uploaded": admin_moment(timezone.localtime(upload.uploaded_at)),
+            "reviewed": admin_moment(upload.reviewed_at and timezone.localtime(upload.reviewed_at)),
+            "talk_start": admin_moment(upload.agenda_item.local_start),
+            "reject_form": reject_form,
+            "can_review": upload.status == SpeakerUpload.Status.PENDING
+            and self.has_change_permission(request, upload),
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/events/speakerupload/review.html", context)
+
+
+class RejectUploadForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the speaker (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("Sent by e-mail if the link has an address; say what to change and upload again."),
+    )
+
+
+def sender_text(upload) -> str:
+    """Who sent an upload: "Ada Lovelace (link #12)"."""
+    if not upload.link_id:
+        return gettext("a speaker (the link was deleted)")
+    return gettext("%(recipient)s (link #%(pk)d)") % {
+        "recipient": upload.link.recipient,
+        "pk": upload.link_id,
+    }

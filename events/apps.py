@@ -7,9 +7,14 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and slides")
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from spp_site.redirects import track_url_changes
 
-        from . import models
+        from . import models, notifications
 
         track_url_changes(models.Event)
         track_url_changes(models.SlideDeck)
+        post_save.connect(
+            notifications.upload_created, sender=models.SpeakerUpload, dispatch_uid="events-upload-notify"
+        )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spp_site.text import interpolate_lazy
 
-from .models import AgendaItem, Licence, SlideDeck
+from .models import UPLOAD_LINK_DAYS_AFTER_EVENT, AgendaItem, Licence, SlideDeck
 from .services import attach_file
 from .uploads import ACCEPTED_TEXT, inspect_document
 
@@ -239,3 +239,99 @@ class AgendaItemForm(forms.ModelForm):
             end = start + datetime.timedelta(minutes=duration)  # real minutes, across a clock change too
         self.instance.start, self.instance.end = start, end
         return cleaned
+
+
+# --- speakers' upload links (the event's "Speaker upload links" page) ---------------------------
+def expiry_from_day(day: datetime.date, event) -> datetime.datetime:
+    """A link valid until `day` is valid through that whole day, in the event's time zone."""
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=event.tzinfo)
+
+
+def default_expiry_day(event) -> datetime.date:
+    return timezone.localtime(
+        event.end + datetime.timedelta(days=UPLOAD_LINK_DAYS_AFTER_EVENT), event.tzinfo
+    ).date()
+
+
+def default_link_subject():
+    return _("Your slides for “{talk}”: upload link")
+
+
+def default_link_message():
+    # Translators: keep the names in braces as they are; they are replaced for each speaker.
+    return _(
+        "Dear {name},\n\n"
+        "thank you for your talk “{talk}” at {event} ({start}). Please send us your slides through "
+        "this personal link; it is valid until {expires}:\n\n"
+        "{link}\n\n"
+        "No account is needed: open the link, choose the file (PDF, PowerPoint, Keynote or "
+        "OpenDocument), check the title and the licence, and send. The editors look at the file "
+        "before it goes online on the event's page. Please do not pass the link on.\n\n"
+        "Questions: {contact}\n"
+    )
+
+
+class LinkMessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    message = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
+        max_length=5000,
+        help_text=_(
+            "{name}, {talk}, {event}, {start}, {link}, {expires} and {contact} are replaced with "
+            "each link's recipient, talk, event, start, address, last valid day and the site's "
+            "contact address."
+        ),
+    )
+
+    def clean_message(self):
+        message = self.cleaned_data["message"]
+        if "{link}" not in message:
+            raise ValidationError(_("The message must contain {link}, the speaker's link."))
+        return message
+
+
+class UploadLinksForm(LinkMessageForm):
+    """Make links for the chosen talks of an event: one per speaker or one per talk."""
+
+    PER_SPEAKER, PER_TALK = "speaker", "talk"
+
+    talks = forms.ModelMultipleChoiceField(
+        label=_("Talks"),
+        queryset=AgendaItem.objects.none(),
+        error_messages={"required": _("Choose at least one talk.")},
+    )
+    per = forms.ChoiceField(
+        label=_("Links"),
+        choices=[
+            (PER_SPEAKER, _("One per speaker (a talk without speakers from the people directory gets one)")),
+            (PER_TALK, _("One per talk")),
+        ],
+        widget=forms.RadioSelect,
+        initial=PER_SPEAKER,
+    )
+    expires_on = forms.DateField(
+        label=_("Valid until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Through the whole day, in the event's time zone. Usually 30 days after the event."),
+    )
+    send = forms.BooleanField(label=_("E-mail the links now"), required=False)
+    field_order = ["talks", "per", "expires_on", "send", "subject", "message"]
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["talks"].queryset = event.agenda_items.all()
+        self.fields["expires_on"].initial = default_expiry_day(event)
+        self.fields["subject"].initial = default_link_subject()
+        self.fields["message"].initial = default_link_message()
+
+    def clean_expires_on(self):
+        day = self.cleaned_data["expires_on"]
+        if expiry_from_day(day, self.event) <= timezone.now():
+            raise ValidationError(_("Choose a day that is not over yet."))
+        return day
+
+
+class ExtendLinkForm(forms.Form):
+    expires_on = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))

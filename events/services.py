@@ -15,6 +15,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -70,36 +71,66 @@ def attach_file(deck: SlideDeck, uploaded, inspected: InspectedDocument | None =
         written += new
         thumb_name, new = _store_thumbnail(inspected)
         written += new
-        with transaction.atomic():
-            if deck.pk and deck.file:
-                SlideDeckVersion.objects.create(
-                    deck=deck,
-                    file=deck.file.name,
-                    original_filename=deck.original_filename,
-                    file_type=deck.file_type,
-                    size=deck.size,
-                    sha256=deck.sha256,
-                    page_count=deck.page_count,
-                    uploaded_at=deck.uploaded_at,
-                    replaced_at=timezone.now(),
-                )
-            deck.file.name = file_name
-            deck.original_filename = PurePath(uploaded.name).name[:255]
-            deck.file_type = inspected.file_type
-            deck.size = inspected.size
-            deck.sha256 = inspected.sha256
-            deck.page_count = inspected.page_count
-            deck.thumbnail.name = thumb_name
-            deck.text = inspected.text
-            deck.uploaded_at = timezone.now()
-            deck.save()
+        _set_file(
+            deck,
+            StoredFile(
+                name=file_name,
+                original_filename=PurePath(uploaded.name).name[:255],
+                file_type=inspected.file_type,
+                size=inspected.size,
+                sha256=inspected.sha256,
+                page_count=inspected.page_count,
+                thumbnail=thumb_name,
+                text=inspected.text,
+            ),
+        )
     except Exception:
         for name in written:
             default_storage.delete(name)
         raise
-    # The old file is kept as a version; its first-page picture, shown nowhere any more, is
-    # deleted by spp_site.cleanup once the deck is saved with the new one.
     return deck
+
+
+class StoredFile(NamedTuple):
+    """A checked file already in the storage, and what was learnt from it."""
+
+    name: str
+    original_filename: str
+    file_type: str
+    size: int
+    sha256: str
+    page_count: int | None
+    thumbnail: str
+    text: str
+
+
+@transaction.atomic
+def _set_file(deck: SlideDeck, stored: StoredFile) -> None:
+    """Make `stored` the deck's file, the previous one (if any) kept as a SlideDeckVersion.
+    The old file's first-page picture, shown nowhere any more, is deleted by spp_site.cleanup
+    once the deck is saved with the new one."""
+    if deck.pk and deck.file:
+        SlideDeckVersion.objects.create(
+            deck=deck,
+            file=deck.file.name,
+            original_filename=deck.original_filename,
+            file_type=deck.file_type,
+            size=deck.size,
+            sha256=deck.sha256,
+            page_count=deck.page_count,
+            uploaded_at=deck.uploaded_at,
+            replaced_at=timezone.now(),
+        )
+    deck.file.name = stored.name
+    deck.original_filename = stored.original_filename
+    deck.file_type = stored.file_type
+    deck.size = stored.size
+    deck.sha256 = stored.sha256
+    deck.page_count = stored.page_count
+    deck.thumbnail.name = stored.thumbnail
+    deck.text = stored.text
+    deck.uploaded_at = timezone.now()
+    deck.save()
 
 
 # Words in slide file names that say which copy a file is, not what it is about.
@@ -390,3 +421,118 @@ def receive_speaker_upload(
     link.bytes_received = locked.bytes_received
     upload.notice = inspected.notice
     return upload
+
+
+# --- speakers' uploads: moderation -----------------------------------------------------------
+# A speaker's file (`SpeakerUpload`, stored by `receive_speaker_upload` like a deck's file) is
+# never public by itself. Approving makes it the talk's deck, or the new file of the talk's deck
+# (the old file kept as a version, the deck's address unchanged); rejecting keeps it out.
+# Both keep the upload row, so "who sent what, when" stays with the deck's history.
+HISTORY_REASON_LENGTH = 100  # simple_history's history_change_reason column
+
+
+def _not_pending(upload: SpeakerUpload) -> ValidationError:
+    return ValidationError(
+        _("These slides were already reviewed (%(status)s)."),
+        params={"status": upload.get_status_display()},
+    )
+
+
+def approval_reason(upload: SpeakerUpload, user) -> str:
+    """The deck history's note: "Uploaded by Ada Lovelace via speaker link #12 on 2026-11-28;
+    approved by editor" (in English, as history notes are stored once for every reader)."""
+    via = f" via speaker link #{upload.link_id}" if upload.link_id else ""
+    day = timezone.localdate(upload.uploaded_at).isoformat()
+    approver = (user.get_username() if user else "") or "?"
+    recipient = upload.link.recipient if upload.link_id else "a speaker"
+    tail = f"{via} on {day}; approved by {approver}"
+    room = max(HISTORY_REASON_LENGTH - len("Uploaded by ") - len(tail), 8)  # a long name is cut
+    return f"Uploaded by {str(recipient)[:room]}{tail}"[:HISTORY_REASON_LENGTH]
+
+
+def approve_speaker_upload(upload: SpeakerUpload, user) -> SlideDeck:
+    """Publish a pending upload on its talk: a new deck (title and licence from the upload,
+    speakers from the talk), or the new file of the talk's deck, whose earlier file is kept as
+    a version under the same address. The stored file is not copied. Raises ValidationError if
+    the upload is no longer pending."""
+    with transaction.atomic():
+        upload = (
+            SpeakerUpload.objects.select_for_update()
+            .select_related("agenda_item__event", "link__speaker")
+            .get(pk=upload.pk)
+        )
+        if upload.status != SpeakerUpload.Status.PENDING:
+            raise _not_pending(upload)
+        talk = upload.agenda_item
+        deck = talk.slide_decks.order_by("pk").first()
+        new = deck is None
+        if new:
+            deck = SlideDeck(
+                event=talk.event,
+                agenda_item=talk,
+                slug=unique_slug(f"{talk.event.slug}-{upload.title}"),
+            )
+        deck.title = upload.title[:300]
+        deck.licence = upload.licence
+        deck._change_reason = approval_reason(upload, user)
+        deck._history_user = user
+        stored = StoredFile(
+            name=upload.file.name,
+            original_filename=upload.original_filename,
+            file_type=upload.file_type,
+            size=upload.size,
+            sha256=upload.sha256,
+            page_count=upload.page_count,
+            thumbnail=upload.thumbnail.name,
+            text=upload.text,
+        )
+        if deck.pk and deck.file and deck.sha256 == upload.sha256:
+            deck.save()  # the same file again: the title and licence may still change
+        else:
+            _set_file(deck, stored)
+        if new:
+            fill_speakers_from_talk(deck)
+        upload.status = SpeakerUpload.Status.APPROVED
+        upload.reviewed_at = timezone.now()
+        upload.reviewed_by = user
+        upload.deck = deck
+        upload.save(update_fields=["status", "reviewed_at", "reviewed_by", "deck"])
+    return deck
+
+
+def reject_speaker_upload(upload: SpeakerUpload, user, message: str = "") -> bool:
+    """Keep a pending upload off the site. With a `message`, the link's recipient is told by
+    e-mail (when the link has an address). Returns whether a message was sent."""
+    message = message.strip()
+    with transaction.atomic():
+        upload = (
+            SpeakerUpload.objects.select_for_update()
+            .select_related("link", "agenda_item__event")
+            .get(pk=upload.pk)
+        )
+        if upload.status != SpeakerUpload.Status.PENDING:
+            raise _not_pending(upload)
+        upload.status = SpeakerUpload.Status.REJECTED
+        upload.reviewed_at = timezone.now()
+        upload.reviewed_by = user
+        upload.review_message = message
+        upload.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_message"])
+    address = upload.link.email if upload.link_id else ""
+    if not (message and address):
+        return False
+    talk = upload.agenda_item
+    subject = _("Your slides for “%(talk)s”") % {"talk": talk.title}
+    body = _(
+        "The editors of the website looked at the slides you sent for “%(talk)s” (%(event)s) "
+        "and did not publish them. Their message:\n\n%(message)s\n\n"
+        "You can send a new file through the same link while it is valid."
+    ) % {"talk": talk.title, "event": talk.event.title, "message": message}
+    EmailMessage(str(subject), str(body), to=[address], reply_to=_reply_to(user)).send()
+    return True
+
+
+def _reply_to(user) -> list[str]:
+    from spp_site.models import SiteSettings
+
+    address = SiteSettings.load().contact_email or (user.email if user else "")
+    return [address] if address else []

@@ -5,9 +5,14 @@ The database keeps only its SHA-256 (`UploadLink.token_hash`) to find the link a
 
 import base64
 import hashlib
+import re
 import secrets
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .models import UploadLink
@@ -90,3 +95,53 @@ def session_may_upload(request) -> bool:
     read by the request-body guard before anything reads the body)."""
     pk = request.session.get(SESSION_KEY)
     return isinstance(pk, int) and UploadLink.objects.usable().filter(pk=pk).exists()
+
+
+# --- for the editors: addresses, messages, mail merges -------------------------------------------
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def link_url(request, link: UploadLink) -> str:
+    """The address a speaker opens (absolute, on the host the editor uses)."""
+    return request.build_absolute_uri(
+        reverse("events:speaker-upload-start", kwargs={"token": token_for(link)})
+    )
+
+
+def fill_in(template: str, values: dict) -> str:
+    """`template` with each {name} in `values` replaced; other braces are left as written."""
+    return PLACEHOLDER.sub(lambda match: str(values.get(match[1], match[0])), template)
+
+
+def message_values(link: UploadLink, url: str) -> dict:
+    from spp_site.admin import admin_day, admin_moment
+    from spp_site.models import SiteSettings
+
+    talk, event = link.agenda_item, link.agenda_item.event
+    return {
+        "name": link.recipient,
+        "talk": talk.title,
+        "event": event.title,
+        "start": admin_moment(talk.local_start),
+        "link": url,
+        "expires": admin_day(timezone.localtime(link.expires_at, event.tzinfo)),
+        "contact": SiteSettings.load().contact_email or settings.DEFAULT_FROM_EMAIL,
+    }
+
+
+def email_link(link: UploadLink, url: str, subject: str, message: str) -> bool:
+    """Send `link` to its address with the editor's `subject` and `message` (placeholders filled
+    in); records when. Returns False when the link has no address or cannot be used any more."""
+    if not link.email or not link.is_usable:
+        return False
+    values = message_values(link, url)
+    contact = values["contact"]
+    EmailMessage(
+        fill_in(subject, values).replace("\n", " "),
+        fill_in(message, values),
+        to=[link.email],
+        reply_to=[contact] if contact else None,
+    ).send()
+    link.emailed_at = timezone.now()
+    link.save(update_fields=["emailed_at"])
+    return True

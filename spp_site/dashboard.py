@@ -5,7 +5,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from events.models import Event
+from events.models import Event, SpeakerUpload
 from news.models import NewsItem
 from programs.models import Call
 
@@ -125,6 +125,41 @@ def open_calls_panel(user):
     )
 
 
+def speaker_uploads_panel(user):
+    """Slides speakers sent through their upload links, waiting for an editor: approve one here
+    (it goes on the talk at once), or open it to look at the file and approve or reject it."""
+    if not _can(user, SpeakerUpload):
+        return None
+    pending = (
+        SpeakerUpload.objects.pending()
+        .select_related("agenda_item__event", "link__speaker")
+        .order_by("uploaded_at", "pk")
+    )
+    rows = []
+    for upload in pending[:20]:
+        parts = [
+            upload.agenda_item.title,
+            str(upload.agenda_item.event),
+            upload.link.recipient if upload.link_id else "—",
+            _moment(timezone.localtime(upload.uploaded_at)),
+            upload.summary,
+        ]
+        if upload.note:
+            parts.append(_("note: %(note)s") % {"note": upload.note})
+        rows.append((upload, _admin_url(upload), " · ".join(str(part) for part in parts)))
+    return {
+        **_panel(
+            _("Slides sent by speakers"),
+            _(
+                "Nothing is public until you approve it. “Approve” puts the slides on the talk (as a new "
+                "version if it has slides); open one to see the file, or to reject it with a message."
+            ),
+            rows,
+        ),
+        "review": True,
+    }
+
+
 # How many drafts with images per model the panel below looks at (the newest first).
 ALT_TEXT_CANDIDATES = 50
 
@@ -178,6 +213,7 @@ PANELS = [
     events_without_slides_panel,
     events_without_agenda_panel,
     open_calls_panel,
+    speaker_uploads_panel,
     images_without_description,
 ]
 

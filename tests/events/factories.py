@@ -44,3 +44,33 @@ def make_deck(event=None, name="slides.pdf", title=None, upload=None, inspected=
     n = SlideDeck.objects.count() + 1
     deck = SlideDeck(event=event, title=title or f"Deck {n}", slug=f"deck-{n}-{event.slug}", **fields)
     return attach_file(deck, upload or pdf_upload(name, title=f"Deck {n}"), inspected)
+
+
+def make_speaker_upload(link=None, *, talk=None, upload=None, title="Slides from the speaker", **fields):
+    """A pending SpeakerUpload with a real stored file and first-page picture, stored as the
+    speaker's page stores them (through `_store` and `_store_thumbnail`)."""
+    from events.models import SpeakerUpload
+    from events.services import _store, _store_thumbnail
+    from events.upload_links import create_link
+    from events.uploads import inspect_document
+
+    if link is None:
+        link = create_link(talk or AgendaItemFactory(), name="Ada Lovelace", email="ada@example.org")
+    upload = upload or pdf_upload("my-talk.pdf", title=title)
+    inspected = inspect_document(upload)
+    thumbnail, _ = _store_thumbnail(inspected)
+    name, _ = _store(inspected)
+    return SpeakerUpload.objects.create(
+        agenda_item=link.agenda_item,
+        link=link,
+        file=name,
+        original_filename=upload.name,
+        file_type=inspected.file_type,
+        size=inspected.size,
+        sha256=inspected.sha256,
+        page_count=inspected.page_count,
+        thumbnail=thumbnail,
+        text=inspected.text,
+        title=title,
+        **fields,
+    )
