@@ -26,7 +26,9 @@ def upload(page, url, path, title):
     else:
         page.locator("input[type=radio][name=licence]").first.check()
     page.fill("textarea[name=note]", "Thank you for collecting these.")
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Upload slides").click()
+    # With JavaScript on, the file goes out by XMLHttpRequest (with a progress bar), then the page moves on.
+    page.wait_for_url(re.compile(r"/speakers/upload/done/$"))
     assert "Thank you" in page.locator("h1").inner_text()
 
 
