@@ -307,20 +307,34 @@ def test_a_link_receives_at_most_its_total(client, link, settings):
 # --- abuse --------------------------------------------------------------------------------------
 
 
-def test_uploads_per_link_are_limited_with_429_and_retry_after(client, link, settings):
+@pytest.fixture
+def ten_minutes_into_an_hour(monkeypatch):
+    """The rate limit's clock stopped ten minutes into its hour-long window: no window ends
+    between a test's uploads, and the wait is known."""
+    from spp_site import ratelimit
+
+    now = 1_800_000_000 // 3600 * 3600 + 600.0
+    monkeypatch.setattr(ratelimit.time, "time", lambda: now)
+
+
+def test_uploads_per_link_are_limited_with_429_and_retry_after(
+    client, link, settings, ten_minutes_into_an_hour
+):
     settings.SPEAKER_UPLOADS_PER_HOUR = 2
     opened(client, link)
     assert upload(client).status_code == 200  # form errors, but counted: each upload costs a check
     assert upload(client).status_code == 200
     response = upload(client, pdf_upload())
     assert response.status_code == 429
-    assert 0 < int(response["Retry-After"]) <= 3600
-    assert "Too many uploads" in response.content.decode() and "minutes" in response.content.decode()
+    assert response["Retry-After"] == "3000"
+    assert "Too many uploads" in response.content.decode() and "in 50 minutes" in response.content.decode()
     assert response["Cache-Control"] == "private, no-store"
     assert not SpeakerUpload.objects.exists()
 
 
-def test_uploads_per_address_are_limited_across_links(client, link, other_talk, settings):
+def test_uploads_per_address_are_limited_across_links(
+    client, link, other_talk, settings, ten_minutes_into_an_hour
+):
     from django.test import Client
 
     settings.SPEAKER_UPLOADS_PER_HOUR = 2
