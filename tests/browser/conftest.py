@@ -22,6 +22,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# For page.evaluate: turns lazy images eager and resolves once every image of the page has loaded
+# or failed (then `complete` and `naturalWidth` say which). Event listeners, not a polling
+# wait_for_function, which the strict CSP (no eval) refuses.
+LOAD_EVERY_IMAGE = """() => Promise.all([...document.images].map(img => {
+    img.loading = "eager";
+    return img.complete ? null : new Promise(done => {
+        img.addEventListener("load", done); img.addEventListener("error", done);
+    });
+}))"""
 
 
 def chromium_path():

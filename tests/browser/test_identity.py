@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.conftest import LOAD_EVERY_IMAGE
+
 PHONE = {"width": 320, "height": 720}
 WIDE = {"width": 1280, "height": 900}
 
@@ -42,9 +44,8 @@ def test_home_page_with_picture_and_partners_fits_the_screen(demo_site, browser,
     for i in range(2):
         assert marks.nth(i).bounding_box()["height"] > 0
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    # The footer's logos (lazy: they load once scrolled near).
-    page.locator(".partners").scroll_into_view_if_needed()
-    page.locator(".partner-logo").last.evaluate("img => img.decode()")  # (wait_for_function needs eval: CSP)
+    # The footer's logos (lazy: loaded here at once, and waited for, every one).
+    page.evaluate(LOAD_EVERY_IMAGE)
     assert page.evaluate(
         "[...document.querySelectorAll('.partner-logo')].every(img => img.complete && img.naturalWidth > 0)"
     )

@@ -1,16 +1,9 @@
 from urllib.parse import urlsplit
 
-from tests.browser.conftest import login
+from tests.browser.conftest import LOAD_EVERY_IMAGE, login
 from tests.quality import GERMAN_PAGE_TYPES, PAGE_TYPES
 
 NETWORK_SCHEMES = ("http", "https", "ws", "wss")
-# Turns lazy images eager and resolves once every image of the page has loaded or failed.
-LOAD_EVERY_IMAGE = """() => Promise.all([...document.images].map(img => {
-    img.loading = "eager";
-    return img.complete ? null : new Promise(done => {
-        img.addEventListener("load", done); img.addEventListener("error", done);
-    });
-}))"""
 
 
 def log_requests(page):

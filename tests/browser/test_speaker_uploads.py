@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core import mail
 
 from events.models import SlideDeck
-from tests.browser.conftest import login
+from tests.browser.conftest import LOAD_EVERY_IMAGE, login
 from tests.events.factories import AgendaItemFactory, EventFactory, make_speaker_upload, pdf_upload
 from tests.programs.factories import PersonFactory
 
@@ -79,6 +79,7 @@ def test_a_speaker_uploads_through_a_link_and_the_editor_approves(
     thumbnail = visitor.locator("#slides + p + ul li.deck img")
     assert thumbnail.count() == 1
     thumbnail.scroll_into_view_if_needed()
+    visitor.evaluate(LOAD_EVERY_IMAGE)
     assert visitor.evaluate("(img) => img.complete && img.naturalWidth > 0", thumbnail.element_handle())
     assert visitor.locator(f"ul.agenda a[href='{deck.get_absolute_url()}']").count() == 1
 
@@ -116,6 +117,7 @@ def test_the_editor_approves_from_the_dashboard_and_a_second_upload_becomes_a_ve
     visitor.goto(f"{live_server.url}/events/annual-meeting-2027/")
     thumbnail = visitor.locator("#slides + p + ul li.deck img")
     thumbnail.scroll_into_view_if_needed()
+    visitor.evaluate(LOAD_EVERY_IMAGE)
     assert visitor.evaluate("(img) => img.complete && img.naturalWidth > 0", thumbnail.element_handle())
     assert visitor.locator(f"ul.agenda a[href='{deck.get_absolute_url()}']").count() == 1
 
