@@ -457,7 +457,7 @@ def approve_speaker_upload(upload: SpeakerUpload, user) -> SlideDeck:
     the upload is no longer pending."""
     with transaction.atomic():
         upload = (
-            SpeakerUpload.objects.select_for_update()
+            SpeakerUpload.objects.select_for_update(of=("self",))
             .select_related("agenda_item__event", "link__speaker")
             .get(pk=upload.pk)
         )
@@ -506,7 +506,7 @@ def reject_speaker_upload(upload: SpeakerUpload, user, message: str = "") -> boo
     message = message.strip()
     with transaction.atomic():
         upload = (
-            SpeakerUpload.objects.select_for_update()
+            SpeakerUpload.objects.select_for_update(of=("self",))
             .select_related("link", "agenda_item__event")
             .get(pk=upload.pk)
         )
