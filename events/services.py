@@ -438,6 +438,20 @@ def _not_pending(upload: SpeakerUpload) -> ValidationError:
     )
 
 
+def _lock_pending(upload: SpeakerUpload) -> SpeakerUpload:
+    """`upload` read again with its row locked (only its own row: PostgreSQL refuses FOR UPDATE
+    on the nullable side of the outer join to the link), for the review that called; raises
+    ValidationError if it was reviewed meanwhile. Call inside a transaction."""
+    locked = (
+        SpeakerUpload.objects.select_for_update(of=("self",))
+        .select_related("agenda_item__event", "link__speaker")
+        .get(pk=upload.pk)
+    )
+    if locked.status != SpeakerUpload.Status.PENDING:
+        raise _not_pending(locked)
+    return locked
+
+
 def approval_reason(upload: SpeakerUpload, user) -> str:
     """The deck history's note: "Uploaded by Ada Lovelace via speaker link #12 on 2026-11-28;
     approved by editor" (in English, as history notes are stored once for every reader)."""
@@ -456,13 +470,7 @@ def approve_speaker_upload(upload: SpeakerUpload, user) -> SlideDeck:
     a version under the same address. The stored file is not copied. Raises ValidationError if
     the upload is no longer pending."""
     with transaction.atomic():
-        upload = (
-            SpeakerUpload.objects.select_for_update(of=("self",))
-            .select_related("agenda_item__event", "link__speaker")
-            .get(pk=upload.pk)
-        )
-        if upload.status != SpeakerUpload.Status.PENDING:
-            raise _not_pending(upload)
+        upload = _lock_pending(upload)
         talk = upload.agenda_item
         deck = talk.slide_decks.order_by("pk").first()
         new = deck is None
@@ -505,13 +513,7 @@ def reject_speaker_upload(upload: SpeakerUpload, user, message: str = "") -> boo
     e-mail (when the link has an address). Returns whether a message was sent."""
     message = message.strip()
     with transaction.atomic():
-        upload = (
-            SpeakerUpload.objects.select_for_update(of=("self",))
-            .select_related("link", "agenda_item__event")
-            .get(pk=upload.pk)
-        )
-        if upload.status != SpeakerUpload.Status.PENDING:
-            raise _not_pending(upload)
+        upload = _lock_pending(upload)
         upload.status = SpeakerUpload.Status.REJECTED
         upload.reviewed_at = timezone.now()
         upload.reviewed_by = user
